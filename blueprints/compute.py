@@ -1,0 +1,151 @@
+"""Compute: GPU, accelerator and CPU pools for training and inference, and the Kubernetes cluster they join.
+
+A pool is a cloud instance type *or* an on-prem node model, times a node count. Training pools that
+span nodes use a fabric; every pool joins a cluster.
+
+>>> from aifactory.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
+>>> eks = KubernetesCluster(id="eks", provider="eks", version="1.31", network="vpc")
+>>> train = GpuPool(id="train", role="training", instance_type="p5.48xlarge", node_count=16,
+...                 fabric="efa", cluster=eks,
+...                 workload=TrainingWorkload(parameters_billion=70, tokens_billion=2000))
+>>> train.cluster
+'eks'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from aifactory.design.component import Link, Ref
+from aifactory.errors import Diagnostic
+
+from ._placement import ENCRYPTION_KEY, NETWORK, Placed
+
+
+class TrainingWorkload(BaseModel):
+    """What the pool is for: sizes storage throughput and checkpoints, and estimates training time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    parameters_billion: Annotated[float, Field(gt=0, le=100_000)]
+    tokens_billion: Annotated[float, Field(gt=0, le=10_000_000)] = 1000
+    model_flops_utilisation: Annotated[float, Field(gt=0, le=1)] = 0.4
+    checkpoint_write_target_s: Annotated[float, Field(gt=0, le=86_400)] = 300
+    checkpoint_interval_min: Annotated[float, Field(gt=0, le=10_080)] = 60
+    data_read_gbs_per_gpu: Annotated[float, Field(ge=0, le=100)] = 0.5
+
+
+class ComputePool(Placed):
+    """Shared fields of every pool. Use :class:`GpuPool`, :class:`AcceleratorPool` or :class:`CpuPool`."""
+
+    area: ClassVar[str] = "compute"
+    catalogue_refs: ClassVar[dict[str, str]] = {
+        "instance_type": "instance_type",
+        "node_model": "node_model",
+        "accelerator": "accelerator",
+    }
+
+    role: Literal["training", "inference", "general"]
+    instance_type: str | None = Field(default=None, description="cloud instance type from the catalogue")
+    node_model: str | None = Field(default=None, description="on-prem server model from the catalogue")
+    node_count: Annotated[int, Field(ge=1, le=200_000)]
+    min_node_count: Annotated[int | None, Field(ge=0, le=200_000)] = None
+    accelerator: str | None = Field(default=None, description="catalogue accelerator; derived when omitted")
+    placement: Literal["cluster", "partition", "spread", "none"] = "cluster"
+    capacity: Literal["on-demand", "spot", "capacity-block", "reserved", "owned"] = "on-demand"
+    workload: TrainingWorkload | None = None
+
+    fabric: Annotated[Ref | None, Link("uses", ("fabric",))] = None
+    cluster: Annotated[Ref | None, Link("joins", ("kubernetes_cluster",))] = None
+    scratch: Annotated[tuple[Ref, ...], Link("mounts", ("file_system",))] = ()
+    volumes_encrypted_by: Annotated[Ref | None, ENCRYPTION_KEY] = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ComputePool:
+        if (self.instance_type is None) == (self.node_model is None):
+            raise ValueError("set exactly one of instance_type (cloud) or node_model (on-prem)")
+        if self.min_node_count is not None and self.min_node_count > self.node_count:
+            raise ValueError(
+                f"min_node_count ({self.min_node_count}) must not exceed node_count ({self.node_count})"
+            )
+        if self.workload is not None and self.role != "training":
+            raise ValueError(f"workload describes training; this pool's role is {self.role!r}")
+        return self
+
+    def check(self) -> list[Diagnostic]:
+        problems: list[Diagnostic] = []
+        if self.role == "training" and self.node_count > 1 and self.fabric is None:
+            problems.append(
+                self.problem(
+                    "missing-link",
+                    f"a training pool of {self.node_count} nodes needs a fabric (field 'fabric') "
+                    "for collectives between nodes",
+                )
+            )
+        if self.cluster is None:
+            problems.append(self.problem("missing-link", "a pool must join a cluster (field 'cluster')"))
+        return problems
+
+
+class GpuPool(ComputePool):
+    """A pool of GPU nodes (e.g. p5.48xlarge, DGX H100)."""
+
+    kind: Literal["gpu_pool"] = "gpu_pool"
+
+
+class AcceleratorPool(ComputePool):
+    """A pool of non-GPU accelerators (e.g. Trainium, Inferentia, TPU)."""
+
+    kind: Literal["accelerator_pool"] = "accelerator_pool"
+
+
+class CpuPool(ComputePool):
+    """A pool of CPU-only nodes (data preparation, system services)."""
+
+    kind: Literal["cpu_pool"] = "cpu_pool"
+
+    def check(self) -> list[Diagnostic]:
+        # CPU pools do not run collectives over the accelerator fabric.
+        return [p for p in super().check() if "fabric" not in p.message]
+
+
+POOL_KINDS = ("gpu_pool", "accelerator_pool", "cpu_pool")
+
+
+class KubernetesCluster(Placed):
+    """The Kubernetes control plane pools join and services run on (EKS, or on-prem on a private cloud)."""
+
+    kind: Literal["kubernetes_cluster"] = "kubernetes_cluster"
+    area: ClassVar[str] = "compute"
+
+    provider: Literal["eks", "onprem"]
+    version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = "1.31"
+    endpoint_public: bool = False
+    audit_logging: bool = True
+
+    network: Annotated[Ref | None, NETWORK] = None
+    secrets_encrypted_by: Annotated[Ref | None, ENCRYPTION_KEY] = None
+    private_cloud: Annotated[Ref | None, Link("hosted_on", ("private_cloud",))] = None
+
+    def check(self) -> list[Diagnostic]:
+        problems: list[Diagnostic] = []
+        if self.network is None:
+            problems.append(self.problem("missing-link", "a cluster needs a network (field 'network')"))
+        if self.provider == "onprem" and self.private_cloud is None:
+            problems.append(
+                self.problem("missing-link", "an on-prem cluster needs a private_cloud to be hosted on")
+            )
+        return problems
+
+
+__all__ = [
+    "POOL_KINDS",
+    "AcceleratorPool",
+    "ComputePool",
+    "CpuPool",
+    "GpuPool",
+    "KubernetesCluster",
+    "TrainingWorkload",
+]

@@ -1,0 +1,29 @@
+"""The ``aifactory`` command line. Each verb lives in its own module; this file only assembles them."""
+
+from __future__ import annotations
+
+import click
+
+from aifactory import __version__
+
+from .design import design_group
+from .graph import graph_command
+from .validate import validate_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="aifactory")
+def cli() -> None:
+    """Design AI infrastructure as code: validate designs, graph them, and export them.
+
+    Exit codes: 0 success, 1 the design has errors (or mandatory findings), 2 unusable input or usage.
+    """
+
+
+cli.add_command(validate_command)
+cli.add_command(graph_command)
+cli.add_command(design_group)
+
+
+def main() -> None:
+    cli()

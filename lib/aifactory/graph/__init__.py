@@ -1,0 +1,1 @@
+"""The design graph: building it, checking it, querying it and rendering it."""
