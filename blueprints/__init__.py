@@ -61,8 +61,8 @@ def registry() -> dict[str, type[Component]]:
 
 __all__ = [
     "KINDS",
-    "AccessControl",
     "AcceleratorPool",
+    "AccessControl",
     "Attestation",
     "AuditLog",
     "CpuPool",

@@ -67,9 +67,7 @@ class ComputePool(Placed):
         if (self.instance_type is None) == (self.node_model is None):
             raise ValueError("set exactly one of instance_type (cloud) or node_model (on-prem)")
         if self.min_node_count is not None and self.min_node_count > self.node_count:
-            raise ValueError(
-                f"min_node_count ({self.min_node_count}) must not exceed node_count ({self.node_count})"
-            )
+            raise ValueError(f"min_node_count ({self.min_node_count}) must not exceed node_count ({self.node_count})")
         if self.workload is not None and self.role != "training":
             raise ValueError(f"workload describes training; this pool's role is {self.role!r}")
         return self
@@ -134,9 +132,7 @@ class KubernetesCluster(Placed):
         if self.network is None:
             problems.append(self.problem("missing-link", "a cluster needs a network (field 'network')"))
         if self.provider == "onprem" and self.private_cloud is None:
-            problems.append(
-                self.problem("missing-link", "an on-prem cluster needs a private_cloud to be hosted on")
-            )
+            problems.append(self.problem("missing-link", "an on-prem cluster needs a private_cloud to be hosted on"))
         return problems
 
 

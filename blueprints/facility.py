@@ -66,7 +66,8 @@ class Site(Component):
                 problems.append(
                     self.problem(
                         "site-facility-unspecified",
-                        f"an {self.provider} site should state {' and '.join(missing)} so power and cooling can be checked",
+                        f"an {self.provider} site should state {' and '.join(missing)} "
+                        "so power and cooling can be checked",
                         "warning",
                     )
                 )

@@ -70,7 +70,9 @@ class SovereignBoundary(Component):
             problems.append(self.problem("empty-egress-allow-list", "egress is 'allow-list' but egress_allow is empty"))
         if self.egress != "allow-list" and self.egress_allow:
             problems.append(
-                self.problem("unused-egress-allow-list", f"egress_allow is ignored when egress is {self.egress!r}", "warning")
+                self.problem(
+                    "unused-egress-allow-list", f"egress_allow is ignored when egress is {self.egress!r}", "warning"
+                )
             )
         return problems
 

@@ -55,9 +55,7 @@ class Lineage(BaseModel):
 class _EncryptedStore(Placed):
     encryption: Encryption = "customer-managed-key"
     encrypted_by: Annotated[Ref | None, ENCRYPTION_KEY] = None
-    data_classification: Literal["public", "internal", "confidential", "personal", "special-category"] = (
-        "confidential"
-    )
+    data_classification: Literal["public", "internal", "confidential", "personal", "special-category"] = "confidential"
 
     def check(self) -> list[Diagnostic]:
         if self.encryption == "customer-managed-key" and self.encrypted_by is None:
@@ -73,6 +71,7 @@ class _EncryptedStore(Placed):
                     "unused-link",
                     f"encrypted_by is set but encryption is {self.encryption!r}; "
                     "set encryption to 'customer-managed-key'",
+                    field="encrypted_by",
                 )
             ]
         return []

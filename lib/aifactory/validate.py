@@ -74,6 +74,8 @@ def validate(design: Design, catalogue: Catalogue | None = None) -> ValidationRe
     graph = build_graph(design)
     diagnostics = structural_diagnostics(graph)
     diagnostics.extend(catalogue_diagnostics(design, catalogue))
+    # Report in reading order: by file, then line, so the output follows the design top to bottom.
+    diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
     graph.diagnostics = diagnostics
     return ValidationResult(design=design, graph=graph, diagnostics=diagnostics)
 
@@ -91,7 +93,7 @@ def catalogue_diagnostics(design: Design, catalogue: Catalogue) -> Iterator[Diag
                         code="unknown-catalogue-name",
                         message=f"{field_name}: {exc.message}",
                         component=component.id,
-                        location=component.location,
+                        location=component.field_location(field_name),
                         category="input",
                     )
         yield from _hardware_consistency(component, catalogue)
@@ -99,16 +101,20 @@ def catalogue_diagnostics(design: Design, catalogue: Catalogue) -> Iterator[Diag
 
 def _hardware_consistency(component: Component, catalogue: Catalogue) -> Iterator[Diagnostic]:
     stated = getattr(component, "accelerator", None)
-    source = None
+    instance_type = getattr(component, "instance_type", None)
+    node_model = getattr(component, "node_model", None)
     try:
-        if getattr(component, "instance_type", None):
-            source = catalogue.instance_type(component.instance_type)  # type: ignore[attr-defined]
-        elif getattr(component, "node_model", None):
-            source = catalogue.node_model(component.node_model)  # type: ignore[attr-defined]
+        if instance_type:
+            name, carried = instance_type, catalogue.instance_type(instance_type).accelerator
+        elif node_model:
+            name, carried = node_model, catalogue.node_model(node_model).accelerator
+        else:
+            return
     except InputError:
         return  # already reported as an unknown name
-    if source is not None and stated is not None and source.accelerator != stated.lower():
+    if stated is not None and carried != stated.lower():
         yield component.problem(
             "accelerator-mismatch",
-            f"accelerator {stated!r} does not match {source.name}, which carries {source.accelerator!r}",
+            f"accelerator {stated!r} does not match {name}, which carries {carried!r}",
+            field="accelerator",
         )

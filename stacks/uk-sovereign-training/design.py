@@ -98,10 +98,12 @@ audit_lake = DataLake(
 audit = AuditLog(id="audit", provider="cloudtrail", encrypted_by=keys, stores_in=audit_lake, inside=uk)
 
 # --- networks and fabric --------------------------------------------------------------------------
-vpc_exp = Network(id="vpc-exp", provider="aws", cidr="10.40.0.0/16", availability_zones=3,
-                  environment=experimentation, **at_london)
-vpc_prod = Network(id="vpc-prod", provider="aws", cidr="10.41.0.0/16", availability_zones=3,
-                   environment=production, **at_london)
+vpc_exp = Network(
+    id="vpc-exp", provider="aws", cidr="10.40.0.0/16", availability_zones=3, environment=experimentation, **at_london
+)
+vpc_prod = Network(
+    id="vpc-prod", provider="aws", cidr="10.41.0.0/16", availability_zones=3, environment=production, **at_london
+)
 colo_net = Network(id="colo-net", provider="onprem", cidr="10.50.0.0/16", environment=production, **at_slough)
 ib = Fabric(
     id="ib-ndr",
@@ -113,8 +115,9 @@ ib = Fabric(
     in_network_reduction=True,
     **at_slough,
 )
-efa = Fabric(id="efa-exp", technology="efa", link_gbps=3200, topology="cloud-managed",
-             environment=experimentation, **at_london)
+efa = Fabric(
+    id="efa-exp", technology="efa", link_gbps=3200, topology="cloud-managed", environment=experimentation, **at_london
+)
 
 # --- storage --------------------------------------------------------------------------------------
 lake = DataLake(
@@ -157,13 +160,20 @@ exp_fsx = FileSystem(
 
 # --- compute --------------------------------------------------------------------------------------
 train_k8s = KubernetesCluster(
-    id="train-k8s", provider="onprem", network=colo_net, private_cloud=private_cloud,
-    secrets_encrypted_by=keys, environment=production, **at_slough,
+    id="train-k8s",
+    provider="onprem",
+    network=colo_net,
+    private_cloud=private_cloud,
+    secrets_encrypted_by=keys,
+    environment=production,
+    **at_slough,
 )
-eks_exp = KubernetesCluster(id="eks-exp", provider="eks", network=vpc_exp, secrets_encrypted_by=keys,
-                            environment=experimentation, **at_london)
-eks_prod = KubernetesCluster(id="eks-prod", provider="eks", network=vpc_prod, secrets_encrypted_by=keys,
-                             environment=production, **at_london)
+eks_exp = KubernetesCluster(
+    id="eks-exp", provider="eks", network=vpc_exp, secrets_encrypted_by=keys, environment=experimentation, **at_london
+)
+eks_prod = KubernetesCluster(
+    id="eks-prod", provider="eks", network=vpc_prod, secrets_encrypted_by=keys, environment=production, **at_london
+)
 train = GpuPool(
     id="train",
     role="training",
@@ -204,20 +214,51 @@ infer = GpuPool(
     environment=production,
     **at_london,
 )
-vectors = VectorDatabase(id="vectors", engine="opensearch", dimensions=1024, vector_count=50_000_000,
-                         replicas=2, encrypted_by=keys, runs_on=eks_prod, network=vpc_prod,
-                         environment=production, **at_london)
+vectors = VectorDatabase(
+    id="vectors",
+    engine="opensearch",
+    dimensions=1024,
+    vector_count=50_000_000,
+    replicas=2,
+    encrypted_by=keys,
+    runs_on=eks_prod,
+    network=vpc_prod,
+    environment=production,
+    **at_london,
+)
 
 # --- MLOps ----------------------------------------------------------------------------------------
 mlflow = ExperimentTracking(id="mlflow", artifact_store=lake, runs_on=eks_prod, environment=production, **at_london)
-kubeflow = Pipelines(id="kubeflow", runs_on=train_k8s, reads_from=(lake, lustre), tracks_to=mlflow,
-                     submits_to=(train,), environment=production, **at_slough)
-serving = ModelServing(id="serving", engine="vllm", pool=infer, model_registry=mlflow, runs_on=eks_prod,
-                       min_replicas=2, max_replicas=8, latency_p99_ms_target=800, model_parameters_billion=70,
-                       environment=production, **at_london)
-monitoring = Monitoring(id="monitoring", runs_on=eks_prod, retention_days=395,
-                        monitors=(train, explore, infer, train_k8s, eks_exp, eks_prod, serving, lustre),
-                        environment=production, **at_london)
+kubeflow = Pipelines(
+    id="kubeflow",
+    runs_on=train_k8s,
+    reads_from=(lake, lustre),
+    tracks_to=mlflow,
+    submits_to=(train,),
+    environment=production,
+    **at_slough,
+)
+serving = ModelServing(
+    id="serving",
+    engine="vllm",
+    pool=infer,
+    model_registry=mlflow,
+    runs_on=eks_prod,
+    min_replicas=2,
+    max_replicas=8,
+    latency_p99_ms_target=800,
+    model_parameters_billion=70,
+    environment=production,
+    **at_london,
+)
+monitoring = Monitoring(
+    id="monitoring",
+    runs_on=eks_prod,
+    retention_days=395,
+    monitors=(train, explore, infer, train_k8s, eks_exp, eks_prod, serving, lustre),
+    environment=production,
+    **at_london,
+)
 rbac = AccessControl(
     id="rbac",
     identity_provider="entra-id",
@@ -233,20 +274,51 @@ rbac = AccessControl(
 )
 
 # --- edge -----------------------------------------------------------------------------------------
-sheffield = EdgeSite(id="edge-sheffield", location_name="Sheffield plant", latency_target_ms=20, accelerator="l4",
-                     node_count=2, upstream_round_trip_ms=9, syncs_models_from=mlflow, inside=uk,
-                     environment=production)
+sheffield = EdgeSite(
+    id="edge-sheffield",
+    location_name="Sheffield plant",
+    latency_target_ms=20,
+    accelerator="l4",
+    node_count=2,
+    upstream_round_trip_ms=9,
+    syncs_models_from=mlflow,
+    inside=uk,
+    environment=production,
+)
 
 design = Design(
     name="uk-sovereign-training",
     description=__doc__ or "",
     components=[
-        uk, london, slough, experimentation, production, private_cloud,
-        keys, audit_lake, audit, rbac,
-        vpc_exp, vpc_prod, colo_net, ib, efa,
-        lake, lustre, exp_fsx, vectors,
-        train_k8s, eks_exp, eks_prod, train, explore, infer,
-        mlflow, kubeflow, serving, monitoring,
+        uk,
+        london,
+        slough,
+        experimentation,
+        production,
+        private_cloud,
+        keys,
+        audit_lake,
+        audit,
+        rbac,
+        vpc_exp,
+        vpc_prod,
+        colo_net,
+        ib,
+        efa,
+        lake,
+        lustre,
+        exp_fsx,
+        vectors,
+        train_k8s,
+        eks_exp,
+        eks_prod,
+        train,
+        explore,
+        infer,
+        mlflow,
+        kubeflow,
+        serving,
+        monitoring,
         sheffield,
     ],
 )

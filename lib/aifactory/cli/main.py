@@ -8,6 +8,7 @@ from aifactory import __version__
 
 from .design import design_group
 from .graph import graph_command
+from .size import size
 from .validate import validate_command
 
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(graph_command)
 cli.add_command(design_group)
+cli.add_command(size)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import json
 import sys
 
 import click
+from rich.markup import escape
 
 from aifactory.validate import validate
 
@@ -26,7 +27,7 @@ def validate_command(path: str, env: str | None, fmt: str) -> None:
     else:
         for d in result.diagnostics:
             style = "red" if d.severity == "error" else "yellow"
-            out.print(f"[{style}]{d.severity}[/] {d}", markup=True)
+            out.print(f"[{style}]{d.severity}[/] {escape(str(d))}", markup=True)
         summary = (
             f"design '{result.design.name}'"
             + (f" [{env}]" if env else "")

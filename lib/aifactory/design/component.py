@@ -26,7 +26,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from aifactory.errors import Diagnostic, Location
 
 
-
 @functools.cache
 def _library_dirs() -> tuple[str, ...]:
     """Folders whose frames are library code: the engine and the blueprints (wherever installed)."""
@@ -112,6 +111,17 @@ class LinkValue:
     target: str
 
 
+@functools.cache
+def _link_fields(cls: type[BaseModel]) -> dict[str, Link]:
+    # Read once per class: links() runs for every component in every check.
+    return {
+        name: meta
+        for name, info in cls.model_fields.items()
+        for meta in info.metadata
+        if isinstance(meta, Link)
+    }
+
+
 class Component(BaseModel):
     """Base of every blueprint. Subclasses set ``kind`` as ``Literal["..."]`` and declare their links.
 
@@ -136,29 +146,41 @@ class Component(BaseModel):
     catalogue_refs: ClassVar[dict[str, str]] = {}
 
     _location: Location = PrivateAttr(default_factory=Location)
+    _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
         if self._location.file is None:
             self._location = caller_location()
 
+    def __eq__(self, other: object) -> bool:
+        # Settings decide equality; where a component was written does not.
+        if not isinstance(other, Component):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.id))
+
     @property
     def location(self) -> Location:
         return self._location
 
-    def at(self, location: Location) -> Component:
-        """Set where this component was defined (used by loaders); returns self for chaining."""
+    def at(self, location: Location, field_lines: dict[str, int] | None = None) -> Component:
+        """Set where this component (and, from documents, each of its fields) was defined; returns self."""
         self._location = location
+        if field_lines is not None:
+            self._field_lines = field_lines
         return self
+
+    def field_location(self, field: str | None) -> Location:
+        """Where a field was written, when known (documents); otherwise where the component was."""
+        line = self._field_lines.get(field) if field else None
+        return Location(file=self._location.file, line=line) if line else self._location
 
     @classmethod
     def link_fields(cls) -> dict[str, Link]:
         """The link fields of this kind and their specs, in declaration order."""
-        found: dict[str, Link] = {}
-        for name, info in cls.model_fields.items():
-            for meta in info.metadata:
-                if isinstance(meta, Link):
-                    found[name] = meta
-        return found
+        return _link_fields(cls)
 
     def links(self) -> Iterator[LinkValue]:
         """Every link this component holds (one per target id)."""
@@ -176,11 +198,12 @@ class Component(BaseModel):
         """
         return []
 
-    def problem(self, code: str, message: str, severity: str = "error") -> Diagnostic:
+    def problem(self, code: str, message: str, severity: str = "error", field: str | None = None) -> Diagnostic:
+        """A diagnostic about this component, located at ``field`` when its line is known."""
         return Diagnostic(
             code=code,
             message=message,
             component=self.id,
-            location=self.location,
+            location=self.field_location(field),
             severity="warning" if severity == "warning" else "error",
         )

@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, TypeAdapter
 
 from aifactory.design.component import Component
 from aifactory.errors import Location
 
-API_VERSION = "aifactory/v1"
+API_VERSION: Final = "aifactory/v1"
 
 
 def _component_tag(value: Any) -> str | None:
@@ -45,7 +45,10 @@ def _any_component() -> Any:
     ]
 
 
-AnyComponent = _any_component()
+if TYPE_CHECKING:
+    AnyComponent = Component
+else:
+    AnyComponent = _any_component()
 COMPONENT_ADAPTER: TypeAdapter[Component] = TypeAdapter(AnyComponent)
 
 
@@ -60,6 +63,14 @@ class Design(BaseModel):
     components: tuple[AnyComponent, ...] = ()
 
     _location: Location = PrivateAttr(default_factory=Location)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Design):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((self.name, len(self.components)))
 
     @property
     def location(self) -> Location:

@@ -81,7 +81,7 @@ def load_design(path: Path | str, env: str | None = None) -> LoadedDesign:
 
 
 def load_document(file: Path) -> Design:
-    data, lines = read_yaml_file(file)
+    data, lines = read_yaml_file(Path(display(file)))
     return design_from_data(data, lines)
 
 
@@ -96,9 +96,14 @@ def design_from_data(data: Any, lines: LineMap) -> Design:
     try:
         design = Design.model_validate(data)
     except ValidationError as exc:
-        raise _from_validation_error(exc, lines) from None
+        raise _from_validation_error(exc, lines, data=data) from None
     for index, component in enumerate(design.components):
-        component.at(Location(file=lines.file, line=lines.line_of(("components", index))))
+        field_lines = {
+            str(path[2]): line
+            for path, line in lines.lines.items()
+            if len(path) == 3 and path[:2] == ("components", index)
+        }
+        component.at(Location(file=lines.file, line=lines.line_of(("components", index))), field_lines)
     return design.at(Location(file=lines.file, line=1))
 
 
@@ -158,9 +163,10 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
     files = environment_files(folder)
     if env not in files:
         known = ", ".join(files) or "none"
-        raise InputError(f"no environment {env!r} (Pulumi.{env}.yaml); known environments: {known}", file=display(folder))
-    data, lines = read_yaml_file(files[env])
-    lines.file = display(files[env])
+        raise InputError(
+            f"no environment {env!r} (Pulumi.{env}.yaml); known environments: {known}", file=display(folder)
+        )
+    data, lines = read_yaml_file(Path(display(files[env])))
     config = (data or {}).get("config", {}) if isinstance(data, dict) else None
     if not isinstance(config, dict):
         raise InputError("expected a 'config' mapping", file=lines.file, line=lines.line_of(("config",)))
@@ -198,10 +204,12 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
             continue
         merged = _deep_merge(component.model_dump(mode="python", exclude_unset=True), settings)
         try:
-            components.append(type(component).model_validate(merged).at(component.location))
+            components.append(type(component).model_validate(merged).at(component.location, component._field_lines))
         except ValidationError as exc:
             problems.extend(
-                _from_validation_error(exc, lines, prefix=base, display_prefix=f"{OVERRIDES_KEY}.{component.id}").problems
+                _from_validation_error(
+                    exc, lines, prefix=base, display_prefix=f"{OVERRIDES_KEY}.{component.id}"
+                ).problems
             )
     for unknown in sorted(set(overrides) - ids, key=str):
         problems.append(
@@ -242,11 +250,23 @@ def _strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Drop the union tag pydantic inserts after a component index (``components.3.gpu_pool.x``)."""
     out: list[str | int] = []
     for i, part in enumerate(loc):
-        if i >= 2 and loc[i - 2] == "components" and isinstance(loc[i - 1], int) and isinstance(part, str):
-            if part in _kinds():
-                continue
+        after_index = i >= 2 and loc[i - 2] == "components" and isinstance(loc[i - 1], int)
+        if after_index and isinstance(part, str) and part in _kinds():
+            continue
         out.append(part)
     return tuple(out)
+
+
+def _component_label(data: Any, loc: tuple[str | int, ...]) -> str:
+    """``gpu_pool 'train': `` for an error inside a component of a document, so the reader knows which."""
+    if not (isinstance(data, dict) and len(loc) > 2 and loc[0] == "components" and isinstance(loc[1], int)):
+        return ""
+    components = data.get("components")
+    if not isinstance(components, list) or loc[1] >= len(components) or not isinstance(components[loc[1]], dict):
+        return ""
+    item = components[loc[1]]
+    kind, cid = item.get("kind"), item.get("id")
+    return f"{kind} {cid!r}: " if isinstance(kind, str) and isinstance(cid, str) else ""
 
 
 def _kinds() -> frozenset[str]:
@@ -271,7 +291,11 @@ def _describe(error: Any) -> str:
     if error["type"] == "missing":
         return "required field is missing"
     value = error.get("input")
-    if error["type"] not in ("unknown_kind", "model_type") and not isinstance(value, dict | list):
+    if (
+        error["type"] not in ("unknown_kind", "model_type")
+        and not isinstance(value, dict | list)
+        and "got" not in message
+    ):
         message += f" (got {value!r})"
     return message
 
@@ -281,6 +305,7 @@ def _from_validation_error(
     lines: LineMap,
     prefix: tuple[str | int, ...] = (),
     display_prefix: str = "",
+    data: Any = None,
 ) -> InputError:
     problems = []
     for error in exc.errors():
@@ -289,7 +314,12 @@ def _from_validation_error(
         if display_prefix:
             field = f"{display_prefix}.{field}" if field else display_prefix
         problems.append(
-            InputError(_describe(error), file=lines.file, line=lines.line_of((*prefix, *loc)), field=field or None)
+            InputError(
+                _component_label(data, loc) + _describe(error),
+                file=lines.file,
+                line=lines.line_of((*prefix, *loc)),
+                field=field or None,
+            )
         )
     return InputError.combine(problems, f"{len(problems)} problems in the design")
 

@@ -75,26 +75,34 @@ class _Walker:
             self.active.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        written = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
         try:
-            self.loader.flatten_mapping(node)  # resolves '<<' merge keys
+            self.loader.flatten_mapping(node)  # resolves '<<' merge keys; merged pairs come first
         except yaml.YAMLError as exc:
             raise self.error(f"invalid merge key: {getattr(exc, 'problem', exc)}", node) from None
         result: dict[Any, Any] = {}
+        origin: dict[Any, bool] = {}  # key -> written here (True) or merged in (False)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error("mapping keys must be plain scalars, not lists or mappings", key_node)
             key = self.walk(key_node, (*path, "<key>"))
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
-            if key in result:
+            here = id(key_node) in written
+            if key in result and origin[key] and here:
                 raise self.error(f"duplicate key {key!r} in the same mapping", key_node)
+            # A key written here overrides the same key merged in with '<<', as YAML specifies.
             result[key] = self.walk(value_node, (*path, key))
+            origin[key] = here
         return result
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML/JSON document; returns the data and the line map. Raises :class:`InputError`."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader rejects control characters before parsing starts
+        raise InputError(f"not a YAML document: {exc}", file=file) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -26,6 +26,7 @@ def duplicate_ids(g: DesignGraph) -> Iterator[Diagnostic]:
             yield component.problem(
                 "duplicate-id",
                 f"id {component.id!r} is already used by a {first.kind} defined at {first.location}",
+                field="id",
             )
 
 
@@ -40,6 +41,7 @@ def link_targets(g: DesignGraph) -> Iterator[Diagnostic]:
                 yield component.problem(
                     "unknown-link-target",
                     f"{link.field} links to {link.target!r}, which is not defined in the design{hint}",
+                    field=link.field,
                 )
                 continue
             target_kind = g.graph.nodes[link.target]["kind"]
@@ -48,6 +50,7 @@ def link_targets(g: DesignGraph) -> Iterator[Diagnostic]:
                 yield component.problem(
                     "wrong-link-kind",
                     f"{link.field} must link to a {expected}, but {link.target!r} is a {target_kind}",
+                    field=link.field,
                 )
 
 
@@ -74,10 +77,8 @@ def cycles(g: DesignGraph) -> Iterator[Diagnostic]:
         sub = g.graph.subgraph(scc)
         start = min(scc)
         edges = nx.find_cycle(sub, source=start)
-        path = " -> ".join(
-            [f"{u} ({g.graph.edges[u, v, k]['relation']})" for u, v, k in edges] + [edges[0][0]]
-        )
-        yield g.component(start).problem("cycle", f"dependency cycle: {path}")
+        path = " -> ".join([f"{u} ({g.graph.edges[u, v, k]['relation']})" for u, v, k in edges] + [edges[0][0]])
+        yield g.component(start).problem("cycle", f"dependency cycle: {path}", field=edges[0][2])
 
 
 def placement(g: DesignGraph) -> Iterator[Diagnostic]:
@@ -88,7 +89,8 @@ def placement(g: DesignGraph) -> Iterator[Diagnostic]:
     for component in _unique(g):
         if has_boundaries and component.needs_boundary and getattr(component, "inside", None) is None:
             yield component.problem(
-                "outside-boundary", "the design declares sovereign boundaries but this component is in none (field 'inside')"
+                "outside-boundary",
+                "the design declares sovereign boundaries but this component is in none (field 'inside')",
             )
         if has_sites and component.needs_site and getattr(component, "site", None) is None:
             yield component.problem(

@@ -1,0 +1,110 @@
+"""`aifactory validate`: exit codes, text and JSON output, for valid and broken designs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aifactory.cli.main import cli
+
+from ..conftest import reference_stacks
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("stack", reference_stacks(), ids=lambda p: p.name)
+@pytest.mark.parametrize("env", [None, "dev", "prod"])
+def test_reference_architectures_validate_clean(stack: Path, env: str | None) -> None:
+    code, out, _ = run("validate", str(stack), *(["--env", env] if env else []), "--format", "json")
+    data = json.loads(out)
+    assert (code, data["valid"], data["errors"]) == (0, True, [])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "expected"),
+    [
+        ("minimal.yaml", 0, []),
+        ("python_design.py", 0, []),
+        (
+            "broken_links.yaml",
+            1,
+            [
+                ("missing-link", "lake", 19),
+                ("missing-link", "train", 22),
+                ("wrong-link-kind", "tune", 34),
+                ("unknown-link-target", "mlflow", 39),
+                ("duplicate-id", "vpc", 43),
+            ],
+        ),
+        ("broken_cycle.yaml", 1, [("cycle", "production", 12)]),
+        ("broken_placement.yaml", 1, [("outside-boundary", "lake", 16)]),
+        (
+            "broken_catalogue.yaml",
+            2,
+            [("unknown-catalogue-name", "london", 8), ("unknown-catalogue-name", "infer", 22)],
+        ),
+    ],
+)
+def test_json_errors_point_at_component_and_line(fixtures: Path, fixture: str, code: int, expected: list) -> None:  # type: ignore[type-arg]
+    exit_code, out, _ = run("validate", str(fixtures / fixture), "--format", "json")
+    data = json.loads(out)
+    assert exit_code == code
+    assert data["valid"] is (code == 0)
+    got = [(e["code"], e["component"], e["location"]["line"]) for e in data["errors"]]
+    assert got == expected
+    for e in data["errors"]:
+        assert e["location"]["file"] == f"tests/fixtures/designs/{fixture}"
+        assert set(e) == {"code", "message", "component", "location"}
+
+
+@pytest.mark.parametrize("fixture", ["broken_types.yaml", "broken_syntax.yaml", "broken_design.py"])
+def test_unusable_input_exits_2_with_json_and_a_message(fixtures: Path, fixture: str) -> None:
+    code, out, err = run("validate", str(fixtures / fixture), "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["valid"] is False and data["input_error"] is True
+    assert all(e["location"]["file"].endswith(fixture) and e["location"]["line"] for e in data["errors"])
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_text_output(fixtures: Path) -> None:
+    code, out, _ = run("validate", str(fixtures / "broken_links.yaml"))
+    assert code == 1
+    assert "tests/fixtures/designs/broken_links.yaml:34 [wrong-link-kind] tune: fabric must link to a fabric" in out
+    assert "invalid design 'broken-links'" in out
+    code, out, _ = run("validate", str(fixtures / "minimal.yaml"))
+    assert code == 0 and out.startswith("valid design 'minimal': 5 components, 7 links, 0 errors")
+
+
+def test_catalogue_suggestions(fixtures: Path) -> None:
+    _, out, _ = run("validate", str(fixtures / "broken_catalogue.yaml"))
+    assert "unknown instance type 'p5.48xl'; did you mean 'p5.48xlarge'" in out
+    assert "unknown region 'eu-west-9'; did you mean" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["validate"], "Missing argument 'PATH'"),
+        (["validate", "x.yaml", "--format", "xml"], "Invalid value for '--format'"),
+        (["validate", "nope/"], "no such file or folder"),
+        (["validate", "stacks/uk-sovereign-training", "--env", "qa"], "no environment 'qa'"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_and_missing_input_exit_2(args: list[str], expected: str) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and expected in err
+
+
+def test_help_and_version() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "validate" in out and "graph" in out and "design" in out
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("aifactory, version ")
