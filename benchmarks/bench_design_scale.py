@@ -41,25 +41,58 @@ def generate(gpus: int, nodes_per_pool: int) -> Design:
     """A DGX H100 cluster of ``gpus`` GPUs: one pool and one scratch file system per group of nodes."""
     nodes = math.ceil(gpus / GPUS_PER_NODE)
     uk = SovereignBoundary(id="uk", jurisdiction="UK")
-    site = Site(id="dc", provider="colo", country="GB", grid_zone="GB", power_budget_kw=200_000,
-                cooling="direct-liquid", max_kw_per_rack=80, pue=1.3, inside=uk)
+    site = Site(
+        id="dc",
+        provider="colo",
+        country="GB",
+        grid_zone="GB",
+        power_budget_kw=200_000,
+        cooling="direct-liquid",
+        max_kw_per_rack=80,
+        pue=1.3,
+        inside=uk,
+    )
     place = {"site": site, "inside": uk}
     keys = KeyManagement(id="keys", inside=uk)
     pc = PrivateCloud(id="pc", platform="bare-metal-kubernetes", operator="ops", **place)
     net = Network(id="net", provider="onprem", cidr="10.0.0.0/8", private_subnet_prefix=16, **place)
-    k8s = KubernetesCluster(id="k8s", provider="onprem", network=net, private_cloud=pc, secrets_encrypted_by=keys,
-                            **place)
-    fabric = Fabric(id="ib", technology="infiniband", link_gbps=400, switch_model="quantum-2-qm9700",
-                    scalable_unit_nodes=32, **place)
+    k8s = KubernetesCluster(
+        id="k8s", provider="onprem", network=net, private_cloud=pc, secrets_encrypted_by=keys, **place
+    )
+    fabric = Fabric(
+        id="ib",
+        technology="infiniband",
+        link_gbps=400,
+        switch_model="quantum-2-qm9700",
+        scalable_unit_nodes=32,
+        **place,
+    )
     lake = DataLake(id="lake", provider="onprem-object", encrypted_by=keys, **place)
     components: list[Component] = [uk, site, keys, pc, net, k8s, fabric, lake]
     pools: list[str] = []
     for i, start in enumerate(range(0, nodes, nodes_per_pool)):
         count = min(nodes_per_pool, nodes - start)
-        fs = FileSystem(id=f"fs-{i}", engine="lustre", capacity_tib=100, throughput_gbs=40, data_repository=lake,
-                        encrypted_by=keys, network=net, **place)
-        pool = GpuPool(id=f"pool-{i}", role="training", node_model="dgx-h100", node_count=count, capacity="owned",
-                       fabric=fabric, cluster=k8s, scratch=(fs,), **place)
+        fs = FileSystem(
+            id=f"fs-{i}",
+            engine="lustre",
+            capacity_tib=100,
+            throughput_gbs=40,
+            data_repository=lake,
+            encrypted_by=keys,
+            network=net,
+            **place,
+        )
+        pool = GpuPool(
+            id=f"pool-{i}",
+            role="training",
+            node_model="dgx-h100",
+            node_count=count,
+            capacity="owned",
+            fabric=fabric,
+            cluster=k8s,
+            scratch=(fs,),
+            **place,
+        )
         components += [fs, pool]
         pools.append(pool.id)
     components.append(Monitoring(id="monitoring", runs_on=k8s, monitors=tuple(pools), **place))
@@ -101,7 +134,9 @@ def main() -> None:
         elapsed, peak, components, links = measure(gpus, args.nodes_per_pool)
         base = base or elapsed
         nodes = math.ceil(gpus / GPUS_PER_NODE)
-        print(f"{gpus:>8,} {nodes:>7,} {components:>10,} {links:>7,} {elapsed:>8.3f} {peak:>9.1f} {elapsed / base:>10.1f}")
+        print(
+            f"{gpus:>8,} {nodes:>7,} {components:>10,} {links:>7,} {elapsed:>8.3f} {peak:>9.1f} {elapsed / base:>10.1f}"
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"nodes per pool: {args.nodes_per_pool}; process peak RSS {rss:.0f} MiB (includes imports)")
 

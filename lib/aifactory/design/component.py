@@ -114,12 +114,7 @@ class LinkValue:
 @functools.cache
 def _link_fields(cls: type[BaseModel]) -> dict[str, Link]:
     # Read once per class: links() runs for every component in every check.
-    return {
-        name: meta
-        for name, info in cls.model_fields.items()
-        for meta in info.metadata
-        if isinstance(meta, Link)
-    }
+    return {name: meta for name, info in cls.model_fields.items() for meta in info.metadata if isinstance(meta, Link)}
 
 
 class Component(BaseModel):
