@@ -108,3 +108,15 @@ def test_help_and_version() -> None:
     assert code == 0 and "validate" in out and "graph" in out and "design" in out
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("aifactory, version ")
+
+
+def test_catalogue_overrides_make_a_new_name_known(fixtures: Path, tmp_path: Path) -> None:
+    overrides = tmp_path / "catalogue.yaml"
+    overrides.write_text(
+        "regions:\n  eu-west-9:\n    provider: aws\n    partition: aws\n    country: GB\n    jurisdiction: UK\n"
+        "    location: Test\n    pue: 1.2\n"
+    )
+    code, out, _ = run("validate", str(fixtures / "broken_catalogue.yaml"), "--catalogue", str(overrides))
+    assert code == 2 and "eu-west-9" not in out and "p5.48xl" in out
+    code, _, err = run("validate", str(fixtures / "minimal.yaml"), "--catalogue", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "missing.yaml" in err

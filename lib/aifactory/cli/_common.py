@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from aifactory.catalogue import Catalogue, load_catalogue
 from aifactory.design.loader import LoadedDesign, load_design
 from aifactory.errors import InputError
 
@@ -26,6 +27,19 @@ path_argument = click.argument("path", metavar="PATH")
 env_option = click.option(
     "--env", "env", metavar="ENV", default=None, help="Environment to apply: overlays Pulumi.<ENV>.yaml."
 )
+
+catalogue_option = click.option(
+    "--catalogue",
+    "catalogue_path",
+    metavar="FILE",
+    default=None,
+    help="YAML file overriding or adding catalogue entries (same shape as the built-in catalogue).",
+)
+
+
+def catalogue(path: str | None) -> Catalogue:
+    """The built-in catalogue, or a copy with the user's overrides applied."""
+    return load_catalogue(path)
 
 
 def load(path: str, env: str | None) -> LoadedDesign:

@@ -10,18 +10,30 @@ from rich.markup import escape
 
 from aifactory.validate import validate
 
-from ._common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, env_option, handle_errors, load, out, path_argument
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    catalogue,
+    catalogue_option,
+    env_option,
+    handle_errors,
+    load,
+    out,
+    path_argument,
+)
 
 
 @click.command("validate")
 @path_argument
 @env_option
+@catalogue_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors(json_errors=True)
-def validate_command(path: str, env: str | None, fmt: str) -> None:
+def validate_command(path: str, env: str | None, catalogue_path: str | None, fmt: str) -> None:
     """Validate the design at PATH (a stack folder, a Python design file, or a YAML/JSON document)."""
     loaded = load(path, env)
-    result = validate(loaded.design)
+    result = validate(loaded.design, catalogue(catalogue_path))
     if fmt == "json":
         click.echo(json.dumps({**result.to_json(), "env": env}, indent=2))
     else:
