@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from aifactory.catalogue.catalogue import SECTIONS, Catalogue
 from aifactory.catalogue.models import CatalogueEntry, Source, dump_entry, meta_fields
-from aifactory.design.yamlsource import LineMap, read_yaml, read_yaml_file
+from aifactory.design.yamlsource import LineMap, deep_merge, read_yaml, read_yaml_file
 from aifactory.errors import InputError, UnknownNameError
 
 __all__ = ["DATA_FILE", "load_catalogue"]
@@ -220,23 +220,13 @@ def _override(
         field_sources[path] = source.model_copy(update={"as_of": price_date}) if dated else source
     field_sources.update(user_field_sources)
     merged = {
-        **_deep_merge(current, changes),
+        **deep_merge(current, changes),
         "source": source,
         "field_sources": field_sources,
         "base_source": existing.base_source or existing.source,
         "overridden_fields": tuple(sorted({*existing.overridden_fields, *paths})),
     }
     return _validate(section, existing.key, merged, lines, line_name=name)
-
-
-def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _find(entries: dict[str, CatalogueEntry], name: str) -> CatalogueEntry | None:

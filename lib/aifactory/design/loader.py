@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from aifactory.design.component import Component
 from aifactory.design.design import Design
-from aifactory.design.yamlsource import LineMap, read_yaml_file
+from aifactory.design.yamlsource import LineMap, deep_merge, read_yaml_file
 from aifactory.errors import InputError, Location
 
 DESIGN_FILES = ("design.py", "design.yaml", "design.yml", "design.json")
@@ -202,7 +202,7 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
                 InputError("an override cannot change 'id' or 'kind'", file=lines.file, line=lines.line_of(base))
             )
             continue
-        merged = _deep_merge(component.model_dump(mode="python", exclude_unset=True), settings)
+        merged = deep_merge(component.model_dump(mode="python", exclude_unset=True), settings)
         try:
             components.append(type(component).model_validate(merged).at(component.location, component._field_lines))
         except ValidationError as exc:
@@ -225,16 +225,6 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
     return Design.model_validate({**design.model_dump(exclude={"components"}), "components": components}).at(
         design.location
     )
-
-
-def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 # --- pydantic errors -> messages that point at the design -----------------------------------------

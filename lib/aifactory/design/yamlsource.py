@@ -97,6 +97,17 @@ class _Walker:
         return result
 
 
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``update`` laid over it; nested mappings merge, everything else is replaced."""
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML/JSON document; returns the data and the line map. Raises :class:`InputError`."""
     try:
