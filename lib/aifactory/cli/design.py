@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from aifactory.design.export import export_design
+from aifactory.design.reference import blueprint_reference, design_schema
 
 from ._common import env_option, handle_errors, load, path_argument
 
@@ -23,3 +24,15 @@ def export_command(path: str, env: str | None, fmt: str) -> None:
     """Print the design at PATH with every setting expanded, as YAML or JSON that loads back unchanged."""
     loaded = load(path, env)
     click.echo(export_design(loaded.design, fmt), nl=False)  # type: ignore[arg-type]
+
+
+@design_group.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of design documents (for editor completion and CI checks)."""
+    click.echo(design_schema(), nl=False)
+
+
+@design_group.command("reference")
+def reference_command() -> None:
+    """Print the Markdown reference of every blueprint kind (docs/blueprints.md is generated from it)."""
+    click.echo(blueprint_reference(), nl=False)
