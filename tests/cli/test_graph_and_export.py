@@ -48,3 +48,20 @@ def test_internal_errors_are_reported_without_traceback(monkeypatch, fixtures: P
     result = CliRunner().invoke(cli, ["graph", str(fixtures / "minimal.yaml")])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: kaboom" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_graph_queries() -> None:
+    runner = CliRunner()
+    stack = "stacks/uk-sovereign-training"
+    result = runner.invoke(cli, ["graph", stack, "--deployment-order", "--blast-radius", "hsm-keys"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["deployment_order"][0] == ["experimentation", "uk"]
+    assert data["blast_radius"]["dependents"]["lake"] == 1
+    missing = runner.invoke(cli, ["graph", stack, "--blast-radius", "nope"])
+    assert missing.exit_code == 2 and "no component 'nope'" in missing.stderr
+
+
+def test_deployment_order_of_a_cycle_is_refused(fixtures: Path) -> None:
+    result = CliRunner().invoke(cli, ["graph", str(fixtures / "broken_cycle.yaml"), "--deployment-order"])
+    assert result.exit_code == 2 and "cycle" in result.stderr
