@@ -37,8 +37,12 @@ from aifactory.validate import validate
 GPUS_PER_NODE = 8
 
 
-def generate(gpus: int, nodes_per_pool: int) -> Design:
-    """A DGX H100 cluster of ``gpus`` GPUs: one pool and one scratch file system per group of nodes."""
+def generate(gpus: int, nodes_per_pool: int, switch_model: str = "quantum-x800-q3400") -> Design:
+    """A DGX H100 cluster of ``gpus`` GPUs: one pool and one scratch file system per group of nodes.
+
+    The fabric uses radix-144 switches by default: 100k GPUs is 100k rail endpoints, more than a three-tier
+    fat tree of radix-64 QM9700s can connect (65,536), which validation rightly reports.
+    """
     nodes = math.ceil(gpus / GPUS_PER_NODE)
     uk = SovereignBoundary(id="uk", jurisdiction="UK")
     site = Site(
@@ -46,7 +50,7 @@ def generate(gpus: int, nodes_per_pool: int) -> Design:
         provider="colo",
         country="GB",
         grid_zone="GB",
-        power_budget_kw=200_000,
+        power_budget_kw=300_000,
         cooling="direct-liquid",
         max_kw_per_rack=80,
         pue=1.3,
@@ -63,7 +67,7 @@ def generate(gpus: int, nodes_per_pool: int) -> Design:
         id="ib",
         technology="infiniband",
         link_gbps=400,
-        switch_model="quantum-2-qm9700",
+        switch_model=switch_model,
         scalable_unit_nodes=32,
         **place,
     )

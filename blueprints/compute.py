@@ -4,7 +4,7 @@ A pool is a cloud instance type *or* an on-prem node model, times a node count. 
 span nodes use a fabric; every pool joins a cluster.
 
 >>> from aifactory.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
->>> eks = KubernetesCluster(id="eks", provider="eks", version="1.31", network="vpc")
+>>> eks = KubernetesCluster(id="eks", provider="eks", version="1.35", network="vpc")
 >>> train = GpuPool(id="train", role="training", instance_type="p5.48xlarge", node_count=16,
 ...                 fabric="efa", cluster=eks,
 ...                 workload=TrainingWorkload(parameters_billion=70, tokens_billion=2000))
@@ -119,7 +119,7 @@ class KubernetesCluster(Placed):
     area: ClassVar[str] = "compute"
 
     provider: Literal["eks", "onprem"]
-    version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = "1.31"
+    version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = "1.35"
     endpoint_public: bool = False
     audit_logging: bool = True
 

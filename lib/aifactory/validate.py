@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aifactory.capacity import capacity_findings
 from aifactory.design.component import Component
 from aifactory.design.design import Design
 from aifactory.errors import Diagnostic, InputError
@@ -74,6 +75,7 @@ def validate(design: Design, catalogue: Catalogue | None = None) -> ValidationRe
     graph = build_graph(design)
     diagnostics = structural_diagnostics(graph)
     diagnostics.extend(catalogue_diagnostics(design, catalogue))
+    diagnostics.extend(capacity_findings(design, catalogue))
     # Report in reading order: by file, then line, so the output follows the design top to bottom.
     diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
     graph.diagnostics = diagnostics

@@ -51,6 +51,11 @@ uk = SovereignBoundary(
             evidence="https://compliance.example.org/evidence/sub-processors-2026",
             expires="2027-09-30",
         ),
+        Attestation(
+            obligation="Region-deny SCP (Control Tower CT.MULTISERVICE.PV.1) attached to the workload OUs",
+            evidence="https://compliance.example.org/evidence/region-deny-scp-2026",
+            expires="2027-09-30",
+        ),
     ),
 )
 london = Site(id="aws-london", provider="aws", region="eu-west-2", inside=uk)
@@ -68,6 +73,8 @@ slough = Site(
     inside=uk,
 )
 at_london = {"site": london, "inside": uk}
+# AI-system inventory labels (NIST AI RMF GOVERN 1.6) on everything that trains or serves the model.
+inventory = {"owner": "ml-platform@example.org", "ai-system-id": "uk-llm-70b", "risk-tier": "limited"}
 at_slough = {"site": slough, "inside": uk}
 
 experimentation = Environment(
@@ -145,13 +152,23 @@ lustre = FileSystem(
     environment=production,
     **at_slough,
 )
+# Experimentation reads its own, non-personal copy of the data, never the production lake.
+exp_lake = DataLake(
+    id="exp-lake",
+    lifecycle=(LifecycleRule(prefix="scratch/", expire_noncurrent_after_days=14),),
+    encrypted_by=keys,
+    logs_to=audit,
+    data_classification="internal",
+    environment=experimentation,
+    **at_london,
+)
 exp_fsx = FileSystem(
     id="exp-fsx",
     engine="fsx-lustre",
     deployment_type="PERSISTENT_2",
     per_unit_throughput_mbps_per_tib=250,
     capacity_tib=48,
-    data_repository=lake,
+    data_repository=exp_lake,
     encrypted_by=keys,
     network=vpc_exp,
     environment=experimentation,
@@ -185,6 +202,7 @@ train = GpuPool(
     scratch=(lustre,),
     volumes_encrypted_by=keys,
     workload=TrainingWorkload(parameters_billion=70, tokens_billion=2000, checkpoint_write_target_s=120),
+    labels=inventory,
     environment=production,
     **at_slough,
 )
@@ -209,6 +227,7 @@ infer = GpuPool(
     node_count=4,
     min_node_count=2,
     placement="spread",
+    labels=inventory,
     cluster=eks_prod,
     volumes_encrypted_by=keys,
     environment=production,
@@ -248,6 +267,7 @@ serving = ModelServing(
     max_replicas=8,
     latency_p99_ms_target=800,
     model_parameters_billion=70,
+    labels=inventory,
     environment=production,
     **at_london,
 )
@@ -306,6 +326,7 @@ design = Design(
         ib,
         efa,
         lake,
+        exp_lake,
         lustre,
         exp_fsx,
         vectors,

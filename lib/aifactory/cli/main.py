@@ -6,8 +6,11 @@ import click
 
 from aifactory import __version__
 
+from .check import check_command
 from .design import design_group
+from .estimate import estimate_command
 from .graph import graph_command
+from .policy import policy_group
 from .size import size
 from .validate import validate_command
 
@@ -24,7 +27,10 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(graph_command)
 cli.add_command(design_group)
+cli.add_command(check_command)
+cli.add_command(policy_group)
 cli.add_command(size)
+cli.add_command(estimate_command)
 
 
 def main() -> None:

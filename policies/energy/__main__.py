@@ -1,0 +1,10 @@
+"""The energy pack as a Pulumi CrossGuard policy pack.
+
+Run with `pulumi preview --policy-pack policies/energy`.
+"""
+
+from pathlib import Path
+
+from aifactory.policy.crossguard import serve
+
+serve(Path(__file__).resolve().parent)

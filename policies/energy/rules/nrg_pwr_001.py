@@ -1,0 +1,64 @@
+"""NRG-PWR-001: Sites stay within their power budget."""
+
+from aifactory.blueprints import GpuPool, Site
+from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
+
+
+def check(site: Site, ctx: PolicyContext) -> Verdict:
+    if site.power_budget_kw is None:
+        return not_applicable("the site states no power budget")
+    assert ctx.capacity is not None
+    cap = ctx.capacity.sites.get(site.id)
+    if cap is None:
+        return not_evaluated("the capacity estimate has no figures for this site")
+    detail = (
+        f"{cap.it_kw:,.0f} kW IT (compute, fabric, storage, management) x PUE {cap.pue:g} "
+        f"({'declared on the site' if cap.pue_source == 'site' else cap.pue_source}) "
+        f"= {cap.facility_kw:,.0f} kW"
+    )
+    if cap.facility_kw > site.power_budget_kw:
+        over = cap.facility_kw - site.power_budget_kw
+        return fail(
+            f"{detail}, over the {site.power_budget_kw:,.0f} kW budget by {over:,.0f} kW", field="power_budget_kw"
+        )
+    headroom = 1 - cap.facility_kw / site.power_budget_kw
+    return passed(f"{detail} of {site.power_budget_kw:,.0f} kW ({headroom:.0%} headroom)")
+
+
+def _design(nodes: int) -> tuple:
+    return (
+        Site(
+            id="hall",
+            provider="colo",
+            country="GB",
+            grid_zone="GB",
+            power_budget_kw=500,
+            cooling="direct-liquid",
+            pue=1.25,
+        ),
+        GpuPool(id="train", role="training", node_model="dgx-h100", node_count=nodes, site="hall"),
+    )
+
+
+rule = Rule(
+    id="NRG-PWR-001",
+    title="Sites stay within their power budget",
+    why=(
+        "A hall's power feed is fixed for years; a design that needs more facility power than the site "
+        "has cannot be racked. Facility power = IT power x PUE, where IT power is the capacity estimate's "
+        "node power from the catalogue plus fabric, storage and management power (the same numbers as the "
+        "capacity findings). A budget is an engineering limit rather than a framework control; ISO/IEC "
+        "30134-2 defines the PUE used."
+    ),
+    severity="high",
+    pack="energy",
+    applies_to=("site",),
+    check=check,
+    requires=("catalogue", "capacity"),
+    frameworks=(ref("iso-30134", "30134-2 (PUE)", verified=False),),
+    remediation=(
+        "Reduce node_count at the site, move pools to another site, or raise power_budget_kw with the facility."
+    ),
+    passing=(example(*_design(32)),),
+    failing=(example(*_design(48)),),
+)

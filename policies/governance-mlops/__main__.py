@@ -1,0 +1,10 @@
+"""The governance-mlops pack as a Pulumi CrossGuard policy pack.
+
+Run with `pulumi preview --policy-pack policies/governance-mlops`.
+"""
+
+from pathlib import Path
+
+from aifactory.policy.crossguard import serve
+
+serve(Path(__file__).resolve().parent)

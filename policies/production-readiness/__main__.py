@@ -1,0 +1,10 @@
+"""The production-readiness pack as a Pulumi CrossGuard policy pack.
+
+Run with `pulumi preview --policy-pack policies/production-readiness`.
+"""
+
+from pathlib import Path
+
+from aifactory.policy.crossguard import serve
+
+serve(Path(__file__).resolve().parent)

@@ -1,0 +1,10 @@
+"""The sovereign-uk pack as a Pulumi CrossGuard policy pack.
+
+Run with `pulumi preview --policy-pack policies/sovereign-uk`.
+"""
+
+from pathlib import Path
+
+from aifactory.policy.crossguard import serve
+
+serve(Path(__file__).resolve().parent)

@@ -1,0 +1,8 @@
+"""SOV-UK-ATT-001: Sovereignty attestations are recorded and current (UK).
+
+The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+"""
+
+from aifactory.policy.sovereignty import UK, attestations_rule
+
+rule = attestations_rule(UK)

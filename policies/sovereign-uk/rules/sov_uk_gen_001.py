@@ -1,0 +1,8 @@
+"""SOV-UK-GEN-001: Everything stays in the allowed regions (UK).
+
+The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+"""
+
+from aifactory.policy.sovereignty import UK, regions_rule
+
+rule = regions_rule(UK)

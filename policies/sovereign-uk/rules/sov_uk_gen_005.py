@@ -1,0 +1,8 @@
+"""SOV-UK-GEN-005: A preventive guardrail denies other regions (UK).
+
+The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+"""
+
+from aifactory.policy.sovereignty import UK, guardrail_rule
+
+rule = guardrail_rule(UK)

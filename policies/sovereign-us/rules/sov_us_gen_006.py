@@ -1,0 +1,8 @@
+"""SOV-US-GEN-006: Logs and telemetry stay in the jurisdiction (US).
+
+The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+"""
+
+from aifactory.policy.sovereignty import US, telemetry_rule
+
+rule = telemetry_rule(US)

@@ -1,0 +1,151 @@
+"""`aifactory estimate`: JSON keys, the golden estimate of the reference stack, text output, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from aifactory.cli.main import cli
+
+from ..capacity.conftest import FIXTURES as CAPACITY
+from ..conftest import FIXTURES, reference_stacks
+from ..golden import assert_golden
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def estimate_json(*args: str) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run("estimate", *args, "--format", "json")
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize("stack", reference_stacks(), ids=lambda p: p.name)
+@pytest.mark.parametrize("env", [None, "dev", "prod"])
+def test_every_reference_architecture_estimates(stack: Path, env: str | None) -> None:
+    code, data = estimate_json(str(stack), *(["--env", env] if env else []))
+    assert code == 0
+    assert data["findings"] == [] and data["env"] == env
+    assert data["gpus"] > 0 and data["facility_power_kw"] > data["it_power_kw"] > 0
+
+
+def test_json_has_the_documented_keys() -> None:
+    code, data = estimate_json("stacks/uk-sovereign-training")
+    assert code == 0
+    for key in (
+        "gpus", "nodes", "fabric", "fabrics", "it_power_kw", "facility_power_kw", "racks", "annual_energy_mwh",
+        "annual_co2e_t", "cost_per_hour_usd", "cost_per_year_usd", "cost_breakdown", "unpriced", "pools", "sites",
+        "file_systems", "options", "assumptions", "findings", "explain", "notes",
+    ):  # fmt: skip
+        assert key in data, key
+    assert set(data["fabric"]) >= {"leaf", "spine", "core", "cables", "bisection_tbps"}
+    for pool in data["pools"]:
+        assert set(pool["expected"]) >= {
+            "gemm_tflops_per_gpu", "allreduce_busbw_gbs_1gib", "storage_read_gbs", "storage_write_gbs",
+        }  # fmt: skip
+
+
+def test_reference_stack_figures() -> None:
+    _, data = estimate_json("stacks/uk-sovereign-training")
+    # 32 x 8 (train) + 2 x 8 (explore) + 4 x 8 (infer) = 304 GPUs; one 2-tier NDR SU: 8 leaves + 4 spines
+    assert data["gpus"] == 304 and data["nodes"] == 38
+    assert (data["fabric"]["leaf"], data["fabric"]["spine"], data["fabric"]["core"]) == (8, 4, 0)
+    # colo: 326.4 + 20.64 + 12 + 9.792 = 368.832 kW IT, x 1.3 = 479.48 kW; 7 + 1 racks
+    colo = next(s for s in data["sites"] if s["id"] == "slough-colo")
+    assert colo["it_power_kw"] == pytest.approx(368.832)
+    assert colo["facility_power_kw"] == pytest.approx(479.4816)
+    assert data["racks"] == 8
+    # the cloud pools have no eu-west-2 price in the catalogue: say so, do not invent one
+    unpriced = {u["component"]: u["reason"] for u in data["unpriced"]}
+    assert set(unpriced) == {"explore", "infer"}
+    assert (
+        "no on-demand price known for p5.48xlarge in eu-west-2 (priced in: us-east-1, us-gov-west-1)"
+        in (unpriced["explore"])
+    )
+    assert data["cost_complete"] is False
+
+
+def test_golden_reference_estimate() -> None:
+    code, out, _ = run("estimate", "stacks/uk-sovereign-training", "--format", "json")
+    assert code == 0
+    assert_golden("estimate-uk-sovereign-training.json", out)
+
+
+def test_text_output_explains_the_numbers() -> None:
+    code, out, _ = run("estimate", "stacks/uk-sovereign-training")
+    assert code == 0
+    assert "Totals" in out and "Pools" in out and "Fabrics" in out and "Sites" in out
+    assert (
+        "IT load = 32 nodes x 10.2 kW (train, dgx-h100) + 12 switches x 1.72 kW (ib-ndr) + storage 12 kW "
+        "(400 GB/s x 0.03 kW per GB/s) + management 9.79 kW (3 % of compute) = 368.8 kW"
+    ) in out
+    assert "368.8 kW IT x PUE 1.3 (site) = 479.5 kW" in out
+    assert "price unknown" in out
+    assert "0 capacity errors, 0 warnings" in out
+
+
+def test_findings_exit_1_with_the_estimate() -> None:
+    code, data = estimate_json(str(CAPACITY / "over_budget.py"))
+    assert code == 1
+    assert [f["code"] for f in data["findings"]] == ["capacity-power-budget"]
+    assert data["findings"][0]["location"] == {"file": "tests/capacity/fixtures/over_budget.py", "line": 6}
+    assert data["sites"][0]["fits_power_budget"] is False
+    code, out, _ = run("estimate", str(CAPACITY / "over_budget.py"))
+    assert code == 1 and "[capacity-power-budget] hall: facility power 245.4 kW" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((str(FIXTURES / "broken_catalogue.yaml"),), "unknown region 'eu-west-9'"),
+        ((str(FIXTURES / "broken_catalogue.yaml"),), "unknown instance type 'p5.48xl'; did you mean 'p5.48xlarge'"),
+        ((str(FIXTURES / "broken_types.yaml"),), "node_count"),
+        ((str(CAPACITY / "tiny_radix.yaml"),), "unknown switch 'toy-2-port'"),
+        (
+            (str(CAPACITY / "tiny_radix.yaml"), "--catalogue", str(CAPACITY / "tiny_switch_catalogue.yaml")),
+            "no fat tree can be built below radix 4",
+        ),
+        (("stacks/uk-sovereign-training", "--set", "utilisation=1.5"), "utilisation"),
+        (("stacks/uk-sovereign-training", "--set", "no-equals-sign"), "expected NAME=VALUE"),
+        (("stacks/uk-sovereign-training", "--set", "colour=blue"), "unknown option"),
+    ],
+)
+def test_unusable_input_exits_2(args: tuple[str, ...], message: str) -> None:
+    code, out, err = run("estimate", *args)
+    assert code == 2
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+    code, out, _ = run("estimate", *args, "--format", "json")
+    assert code == 2 and json.loads(out)["input_error"] is True
+
+
+def test_zero_nodes_exit_2_pointing_at_the_line(tmp_path: Path) -> None:
+    design = (CAPACITY / "small.yaml").read_text().replace("node_count: 4", "node_count: 0")
+    path = tmp_path / "zero.yaml"
+    path.write_text(design)
+    code, _, err = run("estimate", str(path))
+    assert code == 2 and f"{path.name}:77: components[11].node_count" in err
+
+
+def test_set_and_catalogue_overrides(tmp_path: Path) -> None:
+    _, base = estimate_json("stacks/uk-sovereign-training")
+    _, half = estimate_json("stacks/uk-sovereign-training", "--set", "utilisation=0.4")
+    assert half["annual_energy_mwh"] == pytest.approx(base["annual_energy_mwh"] / 2)
+    assert half["options"]["utilisation"] == 0.4
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "instance_types:\n"
+        "  p5.48xlarge: {prices: {eu-west-2: 61.2}, price_as_of: 2026-10-01}\n"
+        "  g6e.48xlarge: {prices: {eu-west-2: 33.0}, price_as_of: 2026-10-01}\n"
+    )
+    code, priced = estimate_json("stacks/uk-sovereign-training", "--catalogue", str(prices))
+    assert code == 0 and priced["cost_complete"] is True and priced["unpriced"] == []
+    # + 2 x 61.2 + 4 x 33.0 = 254.4 USD/h on top of the colo's energy
+    assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] + 254.4)
+    explore = next(p for p in priced["pools"] if p["id"] == "explore")
+    assert explore["price"]["as_of"] == "2026-10-01"

@@ -1,0 +1,118 @@
+"""The packs are real CrossGuard packs: each pack's __main__.py builds a pulumi_policy.PolicyPack.
+
+The PolicyPack constructor starts a gRPC server and blocks; as in Pulumi's own offline harness, the two
+gRPC globals of ``pulumi_policy.policy`` are stubbed so the constructor runs all its validation, builds
+the analyzer servicer, and then stops where it would serve.
+"""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pulumi_policy as pp
+import pulumi_policy.policy as pp_policy
+import pytest
+
+from aifactory.policy import builtin_policies_dir
+from aifactory.policy.crossguard import checked, load, policies
+
+REPORT_FIXTURES = Path(__file__).resolve().parents[1] / "report" / "fixtures"
+PACK_DIRS = sorted(p.parent for p in builtin_policies_dir().glob("*/PulumiPolicy.yaml"))
+
+
+class _Served(BaseException):
+    """Raised where the real pack would start serving (user code cannot swallow a BaseException)."""
+
+
+@pytest.fixture
+def stubbed_grpc(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    got: dict[str, Any] = {}
+
+    class FakeServer:
+        def add_insecure_port(self, address: str) -> int:
+            return 0
+
+        def start(self) -> None:
+            raise _Served
+
+    monkeypatch.setattr(pp_policy, "grpc", SimpleNamespace(server=lambda *a, **k: FakeServer()))
+    monkeypatch.setattr(
+        pp_policy,
+        "analyzer_pb2_grpc",
+        SimpleNamespace(add_AnalyzerServicer_to_server=lambda servicer, server: got.setdefault("servicer", servicer)),
+    )
+    yield got
+
+
+def test_every_pack_has_a_crossguard_wrapper() -> None:
+    names = {p.name for p in PACK_DIRS}
+    assert names == {p.parent.name for p in builtin_policies_dir().glob("*/pack.yaml")}
+    for folder in PACK_DIRS:
+        assert "runtime: python" in (folder / "PulumiPolicy.yaml").read_text()
+
+
+@pytest.mark.parametrize("folder", PACK_DIRS, ids=lambda p: p.name)
+def test_pack_constructs_under_pulumi_policy(folder: Path, stubbed_grpc: dict[str, Any]) -> None:
+    with pytest.raises(_Served):
+        runpy.run_path(str(folder / "__main__.py"), run_name="__main__")
+    assert stubbed_grpc["servicer"] is not None
+
+
+def test_policy_metadata_comes_from_the_rules() -> None:
+    pack = load(builtin_policies_dir() / "baseline-security")
+    by_name = {p.name: p for p in policies(pack)}
+    eks = by_name["SEC-EKS-001"]
+    assert isinstance(eks, pp.StackValidationPolicy)
+    assert eks.severity == pp.Severity.HIGH
+    assert eks.enforcement_level == pp.EnforcementLevel.MANDATORY
+    assert eks.framework is not None and eks.framework.reference == "EKS.1"
+    assert "fsbp:EKS.1" in (eks.tags or []) and "pack:baseline-security" in (eks.tags or [])
+    assert by_name["SEC-S3-002"].enforcement_level == pp.EnforcementLevel.ADVISORY
+
+
+def _stack_args(config: dict[str, Any]) -> pp.StackValidationArgs:
+    return pp.StackValidationArgs(resources=[], config=config)
+
+
+def test_design_rules_judge_the_design_named_in_config() -> None:
+    pack = load(builtin_policies_dir() / "baseline-security")
+    eks = next(p for p in policies(pack) if p.name == "SEC-EKS-001")
+    assert isinstance(eks, pp.StackValidationPolicy)
+    violations: list[str] = []
+    failing = "tests/policy/fixtures/us-fail.yaml"
+    eks.validate(_stack_args({"design": failing}), lambda m, urn=None: violations.append(m))
+    assert violations == [
+        "eks: the Kubernetes API endpoint is reachable from the internet (tests/policy/fixtures/us-fail.yaml:11)"
+    ]
+    violations.clear()
+    eks.validate(_stack_args({"design": "tests/policy/fixtures/good.yaml"}), lambda m, urn=None: violations.append(m))
+    assert violations == []
+    checked.cache_clear()
+
+
+def test_without_a_design_a_rule_is_not_applicable() -> None:
+    pack = load(builtin_policies_dir() / "energy")
+    policy = policies(pack)[0]
+    assert isinstance(policy, pp.StackValidationPolicy)
+    with pytest.raises(Exception) as info:
+        policy.validate(_stack_args({}), lambda m, urn=None: None)
+    assert type(info.value).__name__ == "_NotApplicableError"
+    assert "design-level rule" in str(getattr(info.value, "reason", ""))
+
+
+def test_resource_rules_become_resource_policies() -> None:
+    pack = load(REPORT_FIXTURES / "extra-policies" / "test-extras")
+    policy = next(p for p in policies(pack) if p.name == "TST-RES-001")
+    assert isinstance(policy, pp.ResourceValidationPolicy)
+    seen: list[str] = []
+
+    def args(props: dict[str, Any]) -> pp.ResourceValidationArgs:
+        return pp.ResourceValidationArgs("aws:eks/cluster:Cluster", props, "urn:x", "eks", None, None)  # type: ignore[arg-type]
+
+    policy.validate(args({"vpcConfig": {"endpointPublicAccess": True}}), lambda m, urn=None: seen.append(m))
+    policy.validate(args({"vpcConfig": {"endpointPublicAccess": False}}), lambda m, urn=None: seen.append(m))
+    assert seen == ["vpcConfig.endpointPublicAccess is true (or unset, which defaults to true)"]

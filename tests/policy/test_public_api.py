@@ -1,0 +1,52 @@
+"""The policy and report packages keep a small, deliberate public API."""
+
+from __future__ import annotations
+
+import aifactory.policy
+import aifactory.report
+
+
+def test_policy_public_api() -> None:
+    assert sorted(aifactory.policy.__all__) == sorted(
+        [
+            "AppliedWaiver",
+            "DesignCheck",
+            "Enforcement",
+            "Example",
+            "ExampleResult",
+            "Finding",
+            "FrameworkRef",
+            "Pack",
+            "PackSet",
+            "PolicyConfig",
+            "PolicyContext",
+            "ResourceSubject",
+            "Rule",
+            "Severity",
+            "Status",
+            "UnusedWaiver",
+            "Verdict",
+            "Waiver",
+            "WaiverFile",
+            "builtin_policies_dir",
+            "check_design",
+            "example",
+            "fail",
+            "load_packs",
+            "load_policy_config",
+            "load_waivers",
+            "not_applicable",
+            "not_evaluated",
+            "passed",
+            "ref",
+            "run_examples",
+            "run_rule",
+        ]
+    )
+    for name in aifactory.policy.__all__:
+        assert hasattr(aifactory.policy, name), name
+
+
+def test_report_public_api() -> None:
+    assert sorted(aifactory.report.__all__) == sorted(["FORMATS", "WRITERS", "CheckReport", "render", "write_atomic"])
+    assert aifactory.report.FORMATS == ("text", "json", "sarif", "junit", "markdown", "github")
