@@ -18,10 +18,14 @@ $(BIN)/aifactory: pyproject.toml
 demo: $(BIN)/aifactory
 	@mkdir -p $(OUT)
 	$(BIN)/aifactory validate $(STACK) --env $(ENV)
+	$(BIN)/aifactory estimate $(STACK) --env $(ENV)
+	$(BIN)/aifactory estimate $(STACK) --env $(ENV) --format json > $(OUT)/estimate.json
+	$(BIN)/aifactory check $(STACK) --env $(ENV) --format text \
+		--output sarif=$(OUT)/check.sarif --output junit=$(OUT)/check.junit.xml \
+		--output markdown=$(OUT)/check.md --output json=$(OUT)/check.json
 	$(BIN)/aifactory graph $(STACK) --env $(ENV) --format mermaid > $(OUT)/graph.mmd
 	$(BIN)/aifactory design export $(STACK) --env $(ENV) > $(OUT)/design.yaml
-	$(BIN)/aifactory size fabric --nodes 127 --gpus-per-node 8 --link-gbps 400 --radix 64
-	@echo "wrote $(OUT)/graph.mmd and $(OUT)/design.yaml"
+	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml"
 
 ## test: lint, type-check and the whole test suite
 test: $(BIN)/aifactory lint typecheck
@@ -37,6 +41,7 @@ typecheck: $(BIN)/aifactory
 bench: $(BIN)/aifactory
 	$(BIN)/python benchmarks/bench_design_scale.py
 	$(BIN)/python benchmarks/bench_design_scale.py --nodes-per-pool 1
+	$(BIN)/python benchmarks/bench_estimate_scale.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
