@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from aifactory.design.component import Link, Ref
+from aifactory.design.component import SPEC_CONFIG, Link, Ref
 from aifactory.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, NETWORK, Placed
@@ -27,7 +27,7 @@ from ._placement import ENCRYPTION_KEY, NETWORK, Placed
 class TrainingWorkload(BaseModel):
     """What the pool is for: sizes storage throughput and checkpoints, and estimates training time."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     parameters_billion: Annotated[float, Field(gt=0, le=100_000)]
     tokens_billion: Annotated[float, Field(gt=0, le=10_000_000)] = 1000

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from aifactory.design.component import Link, Ref
+from aifactory.design.component import SPEC_CONFIG, Link, Ref
 from aifactory.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, Placed
@@ -77,7 +77,7 @@ class AuditLog(Placed):
 class Role(BaseModel):
     """A role and what it may do. Separation of duties is checked by the governance policy pack."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")]
     permissions: tuple[Permission, ...]

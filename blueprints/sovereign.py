@@ -17,9 +17,9 @@ import datetime as dt
 import ipaddress
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from aifactory.design.component import Component, Link, Ref
+from aifactory.design.component import SPEC_CONFIG, Component, Link, Ref
 from aifactory.errors import Diagnostic
 
 from ._placement import Placed
@@ -28,7 +28,7 @@ from ._placement import Placed
 class Attestation(BaseModel):
     """An obligation code cannot prove (operator personnel, legal immunity), recorded with evidence and expiry."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     obligation: Annotated[str, Field(min_length=8)]
     evidence: Annotated[str, Field(min_length=3)]

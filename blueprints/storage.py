@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from aifactory.design.component import Link, Ref
+from aifactory.design.component import SPEC_CONFIG, Link, Ref
 from aifactory.errors import Diagnostic
 
 from ._placement import CLUSTER, ENCRYPTION_KEY, NETWORK, Placed
@@ -28,7 +28,7 @@ Encryption = Literal["customer-managed-key", "provider-managed", "none"]
 class LifecycleRule(BaseModel):
     """Moves or expires objects under a prefix (checkpoints, scratch) so storage does not grow forever."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     prefix: str = ""
     transition_to: Literal["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] | None = None
@@ -46,7 +46,7 @@ class LifecycleRule(BaseModel):
 class Lineage(BaseModel):
     """How dataset versions are recorded, so a model can be traced to the exact data it was trained on."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     record_dataset_versions: bool = True
     tool: Literal["none", "mlflow", "openlineage", "dvc"] = "mlflow"

@@ -142,3 +142,19 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     path.write_bytes(b"name: \xff\xfe\n")
     with pytest.raises(InputError, match="not UTF-8"):
         load_design(path)
+
+
+def test_python_design_that_exits_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "d.py"
+    path.write_text("import sys\nsys.exit(3)\n")
+    with pytest.raises(InputError, match=r"called sys.exit\(3\)"):
+        load_design(path)
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_numbers_must_be_finite(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(f"name: x\ncomponents:\n  - kind: site\n    id: s\n    provider: colo\n    pue: {value}\n")
+    with pytest.raises(InputError) as err:
+        load_design(path)
+    assert err.value.line == 6 and "finite number" in err.value.message

@@ -68,6 +68,10 @@ def _display_path(filename: str) -> str:
     return absolute
 
 
+SPEC_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+"""Every spec model: immutable, closed to unknown fields, finite numbers only."""
+
+
 @dataclass(frozen=True)
 class Link:
     """Marks a field as a dependency edge in the design graph.
@@ -125,7 +129,7 @@ class Component(BaseModel):
     components with the same settings are equal wherever they were written.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(**SPEC_CONFIG, validate_default=True)
 
     kind: str
     id: ComponentId

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, TypeAdapter
+from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, TypeAdapter
 
-from aifactory.design.component import Component
+from aifactory.design.component import SPEC_CONFIG, Component
 from aifactory.errors import Location
 
 API_VERSION: Final = "aifactory/v1"
@@ -55,7 +55,7 @@ COMPONENT_ADAPTER: TypeAdapter[Component] = TypeAdapter(AnyComponent)
 class Design(BaseModel):
     """A named design. Components are kept in the order written; ids must be unique (checked by validation)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SPEC_CONFIG
 
     api_version: Literal["aifactory/v1"] = API_VERSION
     name: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]

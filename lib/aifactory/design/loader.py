@@ -123,6 +123,8 @@ def load_python(file: Path) -> Design:
         raise _from_python_validation_error(exc, file) from None
     except InputError:
         raise
+    except SystemExit as exc:
+        raise InputError(f"the design called sys.exit({exc.code!r}) instead of defining 'design'", file=shown) from None
     except SyntaxError as exc:
         raise InputError(f"Python syntax error: {exc.msg}", file=shown, line=exc.lineno) from None
     except Exception as exc:  # any failure in user code is an input problem, shown where it happened
