@@ -52,7 +52,8 @@ rule = Rule(
     title="Sites keep headroom in their power budget",
     why=(
         "A hall's power feed is fixed for years; a design that uses all of it has no room for growth, for "
-        "failover load or for the estimate being wrong (over budget outright is a capacity error). Facility power = IT power x PUE, where IT power is the capacity estimate's "
+        "failover load or for the estimate being wrong (over budget outright is a capacity error). "
+        "Facility power = IT power x PUE, where IT power is the capacity estimate's "
         "node power from the catalogue plus fabric, storage and management power (the same numbers as the "
         "capacity findings). A budget is an engineering limit rather than a framework control; ISO/IEC "
         "30134-2 defines the PUE used."
