@@ -49,19 +49,34 @@ def test_single_node_all_reduce_8gib_worked_by_hand() -> None:
 
 
 def test_multi_node_is_network_bound_worked_by_hand() -> None:
-    # 4 nodes x 8 GPUs, 400 Gb/s NIC per GPU: 400 / 8 x 0.85 = 42.5 GB/s < NVLink 369 -> network bound
+    # 4 nodes x 8 GPUs, 400 Gb/s NIC per GPU: the rings spread over all 8 rails, so the node's NICs work in
+    # parallel: 8 x 400 / 8 = 400 GB/s x 0.85 = 340 GB/s < NVLink 369 -> network bound
     # n = 32: steps 2 x 31 = 62, of which 2 x (4 - 1) = 6 cross the network
     # latency = 6.6 + 56 x 0.6 + 6 x 2.7 = 6.6 + 33.6 + 16.2 = 56.4 us
     r = expected_collective(CollectiveInput(message_bytes=4 * GIB, nodes=4, nic_gbps_per_gpu=400, **DGX_H100))
-    assert r.peak_busbw_gbs == pytest.approx(42.5)
+    assert r.peak_busbw_gbs == pytest.approx(340.0)
     assert r.latency_us == pytest.approx(56.4)
     assert r.bound == "network"
-    assert r.busbw_gbs == pytest.approx(42.5, rel=0.001)
-    # 2:1 fabric oversubscription halves the network ceiling: 21.25 GB/s
+    # bandwidth term = 4 GiB x (2 x 31 / 32) / 340 GB/s = 4294967296 x 1.9375 / 340e3 us = 24475.1 us
+    # busbw = 340 x 24475.1 / (24475.1 + 56.4) = 339.22 GB/s
+    assert r.busbw_gbs == pytest.approx(339.22, abs=0.01)
+    # 2:1 fabric oversubscription halves the network ceiling: 170 GB/s
     half = expected_collective(
         CollectiveInput(message_bytes=4 * GIB, nodes=4, nic_gbps_per_gpu=400, fabric_oversubscription=2.0, **DGX_H100)
     )
-    assert half.peak_busbw_gbs == pytest.approx(21.25)
+    assert half.peak_busbw_gbs == pytest.approx(170.0)
+
+
+def test_p4d_matches_the_published_effective_all_reduce_rate() -> None:
+    # reference-numbers aws.efa.generations: p4d, 4 x 100 Gb/s EFA for 8 A100, effective all-reduce 340 Gb/s.
+    # per GPU 400 / 8 = 50 Gb/s; node 8 x 50 = 400 Gb/s x 0.85 = 340 Gb/s = 42.5 GB/s (A100 NVLink 300 GB/s/dir)
+    r = expected_collective(
+        CollectiveInput(
+            message_bytes=8 * GIB, nodes=16, gpus_per_node=8, nvlink_gbs_per_direction=300, nic_gbps_per_gpu=50
+        )
+    )
+    assert r.peak_busbw_gbs * 8 == pytest.approx(340.0)
+    assert r.bound == "network"
 
 
 def test_small_messages_are_latency_bound() -> None:
@@ -71,8 +86,8 @@ def test_small_messages_are_latency_bound() -> None:
 
 
 def test_fast_nic_leaves_nvlink_as_the_bound() -> None:
-    # 3200 Gb/s per GPU x 0.85 / 8 = 340 GB/s < 369: still network; 6400 Gb/s -> 680 > 369: NVLink
-    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=2, nic_gbps_per_gpu=6400, **DGX_H100))
+    # 8 x 800 Gb/s / 8 x 0.85 = 680 GB/s > NVLink 369: NVLink bounds the ring
+    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=2, nic_gbps_per_gpu=800, **DGX_H100))
     assert r.bound == "nvlink"
 
 

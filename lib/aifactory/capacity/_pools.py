@@ -416,9 +416,13 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
         nv_eff, net_eff = _EFFICIENCY
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
         if pool.node_count > 1 and nic is not None:
-            wire = f"min({wire}, NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription)"
+            wire = (
+                f"min({wire}, {hw.per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / "
+                f"{num(oversub)}:1 oversubscription)"
+            )
         explain["allreduce_busbw_gbs_1gib"] = (
-            f"ring all-reduce of 1 GiB over {gpus:,} ranks: per-GPU peak {wire} = {num(one.peak_busbw_gbs)} GB/s, "
+            f"ring all-reduce of 1 GiB over {gpus:,} ranks: bus bandwidth peak {wire} = "
+            f"{num(one.peak_busbw_gbs)} GB/s, "
             f"latency {num(one.latency_us)} us + {num(one.bandwidth_time_us)} us on the wire -> busbw "
             f"{num(one.busbw_gbs)} GB/s ({one.bound}-bound)"
         )

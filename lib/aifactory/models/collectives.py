@@ -18,8 +18,12 @@ Model (alpha-beta, ring algorithm, as NCCL's own tuner ``src/graph/tuning.cc`` d
 * steps: all_reduce ``2(n-1)`` of which ``2(nodes-1)`` cross the network; all_gather, reduce_scatter
   and broadcast ``n-1`` of which ``nodes-1`` cross the network.
 * ``busbw_peak``: one node -> NVLink per direction x ``nvlink_efficiency``; several nodes ->
-  ``min(NVLink, NIC Gb/s / 8 x network_efficiency / fabric_oversubscription)``. With a rail per GPU each
-  GPU drives its own NIC, so the ring's per-GPU wire rate is the NIC rate.
+  ``min(NVLink, gpus_per_node x NIC Gb/s / 8 x network_efficiency / fabric_oversubscription)``.
+  NCCL runs one ring per channel and spreads the channels over every rail: each ring leaves a node
+  through one NIC, so a GPU sends only 1/gpus_per_node of its ring traffic over its own NIC and the rest
+  over NVLink. The ring's bus bandwidth is therefore the node's aggregate NIC rate (NCCL's tuner:
+  ``busBw = nChannels x bwInter``), capped by NVLink. Cross-check: a p4d (8 GPUs, 4 x 100 Gb/s EFA) gives
+  400 Gb/s x 0.85 = 340 Gb/s = 42.5 GB/s, the effective all-reduce rate the reference numbers quote.
 * bound: ``latency`` when the latency term is at least the bandwidth term, else whichever of
   ``nvlink`` / ``network`` sets ``busbw_peak``.
 
@@ -159,7 +163,8 @@ def expected_collective(inp: CollectiveInput) -> CollectiveResult:
         peak, bw_bound = nvlink_peak, "nvlink"
     else:
         assert inp.nic_gbps_per_gpu is not None  # checked by the input model
-        network_peak = inp.nic_gbps_per_gpu / 8 * inp.network_efficiency / inp.fabric_oversubscription
+        node_nic_gbs = inp.nic_gbps_per_gpu * inp.gpus_per_node / 8
+        network_peak = node_nic_gbs * inp.network_efficiency / inp.fabric_oversubscription
         # One GPU per node has no NVLink peer: the NIC alone bounds it.
         if inp.gpus_per_node == 1 or network_peak < nvlink_peak:
             peak, bw_bound = network_peak, "network"
