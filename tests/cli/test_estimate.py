@@ -149,3 +149,12 @@ def test_set_and_catalogue_overrides(tmp_path: Path) -> None:
     assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] + 254.4)
     explore = next(p for p in priced["pools"] if p["id"] == "explore")
     assert explore["price"]["as_of"] == "2026-10-01"
+
+
+def test_cloud_only_fabrics_do_not_print_zero_switches() -> None:
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    out = CliRunner().invoke(cli, ["estimate", "stacks/eu-sovereign-inference", "--env", "prod"]).stdout
+    assert "cloud-managed fabrics only" in out and "fabric bisection" not in out

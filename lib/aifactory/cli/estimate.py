@@ -78,12 +78,18 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
     totals = _table("Totals", "quantity", "value", "unit")
     complete = "" if est.cost_complete else " (incomplete: see unpriced)"
     carbon = "" if est.carbon_complete else " (incomplete)"
-    rows = [
-        ("GPUs / accelerators", _num(est.gpus), ""),
-        ("nodes", _num(est.nodes), ""),
+    switched = any(f.sizing is not None for f in est.fabrics)
+    fabric_rows = [
         ("fabric switches (leaf/spine/core)", f"{est.fabric.leaf:,} / {est.fabric.spine:,} / {est.fabric.core:,}", ""),
         ("fabric cables / transceivers", f"{est.fabric.cables:,} / {est.fabric.transceivers:,}", ""),
         ("fabric bisection", _num(est.fabric.bisection_tbps), "Tb/s"),
+    ]
+    if not switched:  # cloud fabrics only: the provider owns the switches, so there is nothing to count
+        fabric_rows = [("fabric switches and bisection", "— (cloud-managed fabrics only)", "")]
+    rows = [
+        ("GPUs / accelerators", _num(est.gpus), ""),
+        ("nodes", _num(est.nodes), ""),
+        *fabric_rows,
         ("IT power", _num(est.it_power_kw, 1), "kW"),
         (
             "  of which on-prem / cloud estimate",
