@@ -1,7 +1,9 @@
 """Compute: GPU, accelerator and CPU pools for training and inference, and the Kubernetes cluster they join.
 
-A pool is a cloud instance type *or* an on-prem node model, times a node count. Training pools that
-span nodes use a fabric; every pool joins a cluster.
+A pool is a cloud instance type *or* an on-prem node model, times a node count. The kind says what the
+hardware must carry, and validation checks it against the catalogue: a ``gpu_pool`` GPUs, an
+``accelerator_pool`` non-GPU accelerators, a ``cpu_pool`` none (a CPU-only type such as c7i.48xlarge).
+Training pools that span nodes use a fabric; every pool joins a cluster.
 
 >>> from aifactory.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
 >>> eks = KubernetesCluster(id="eks", provider="eks", version="1.35", network="vpc")
@@ -100,7 +102,11 @@ class AcceleratorPool(ComputePool):
 
 
 class CpuPool(ComputePool):
-    """A pool of CPU-only nodes (data preparation, system services)."""
+    """A pool of CPU-only nodes (data preparation, tokenisation, feature pipelines, system services).
+
+    Its instance type or node model must carry no accelerator (c7i.48xlarge, m7i.48xlarge, cpu-2s-2u ...);
+    the estimate counts its nodes, vCPUs, power, energy and cost, and no GPU figures.
+    """
 
     kind: Literal["cpu_pool"] = "cpu_pool"
 

@@ -1,15 +1,17 @@
 """UK sovereign training cluster: reference architecture.
 
 A 32-node DGX H100 training scalable unit on NDR InfiniBand in a UK colocation hall (direct liquid
-cooling), an experimentation platform and production inference in AWS London (eu-west-2), a data lake
-with object lock and lineage, MLflow/Kubeflow/monitoring, customer-held keys, audit logging with
-separated roles, and an edge inference site — all inside a UK sovereignty boundary.
+cooling), an experimentation platform, production inference and a CPU data-preparation pool in AWS
+London (eu-west-2), a data lake with object lock and lineage, MLflow/Kubeflow/monitoring, customer-held
+keys, audit logging with separated roles, and an edge inference site — all inside a UK sovereignty
+boundary.
 """
 
 from aifactory.blueprints import (
     AccessControl,
     Attestation,
     AuditLog,
+    CpuPool,
     DataLake,
     EdgeSite,
     Environment,
@@ -233,6 +235,19 @@ infer = GpuPool(
     environment=production,
     **at_london,
 )
+# CPU-only nodes for data preparation and tokenisation ahead of training; no accelerators, so no fabric.
+data_prep = CpuPool(
+    id="data-prep",
+    role="general",
+    instance_type="c7i.48xlarge",
+    node_count=4,
+    min_node_count=1,
+    placement="none",
+    cluster=eks_prod,
+    volumes_encrypted_by=keys,
+    environment=production,
+    **at_london,
+)
 vectors = VectorDatabase(
     id="vectors",
     engine="opensearch",
@@ -275,7 +290,7 @@ monitoring = Monitoring(
     id="monitoring",
     runs_on=eks_prod,
     retention_days=395,
-    monitors=(train, explore, infer, train_k8s, eks_exp, eks_prod, serving, lustre),
+    monitors=(train, explore, infer, data_prep, train_k8s, eks_exp, eks_prod, serving, lustre),
     environment=production,
     **at_london,
 )
@@ -336,6 +351,7 @@ design = Design(
         train,
         explore,
         infer,
+        data_prep,
         mlflow,
         kubeflow,
         serving,

@@ -59,10 +59,10 @@ def test_field_sources_name_real_fields(cat: Catalogue) -> None:
 def test_references_resolve(cat: Catalogue) -> None:
     assert cat.problems() == []
     for it in cat.instance_types.values():
-        assert it.accelerator in cat.accelerators
+        assert it.accelerator is None or it.accelerator in cat.accelerators
         assert set(it.prices) <= set(cat.regions)
     for node in cat.node_models.values():
-        assert node.accelerator in cat.accelerators
+        assert node.accelerator is None or node.accelerator in cat.accelerators
     for jur in cat.jurisdictions.values():
         assert set(jur.allowed_regions) <= set(cat.regions), jur.name
 
@@ -190,3 +190,71 @@ def test_network_bandwidth_matches_the_reference_file(cat: Catalogue) -> None:
 def test_grid_factors_match_the_reference_file(cat: Catalogue) -> None:
     for code, factor in _reference()["carbon.ccf_aws_factors"]["value"].items():
         assert cat.region(code).grid_gco2e_per_kwh == factor, code
+
+
+# CPU-only instance types: (vCPU, GiB, network Gb/s, EFA interfaces, us-east-1 USD/h), as in their sources:
+# vCPU and GiB from the ROSA instance-type list (openshift-docs b31b597), network from Karpenter's bandwidth
+# table (01a436f0, Mbps / 1000), EFA support from eksctl's generated table (0027506e), prices from Karpenter's
+# pricing table generated 2026-01-19 (031e72b6).
+CPU_TYPES = {
+    "c7i.48xlarge": (192, 384, 50, 1, 8.568),
+    "c7a.48xlarge": (192, 384, 50, 1, 9.85344),
+    "m7i.48xlarge": (192, 768, 50, 1, 9.6768),
+    "m7i.24xlarge": (96, 384, 37.5, 0, 4.8384),
+    "r7a.48xlarge": (192, 1536, 50, 1, 14.6064),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CPU_TYPES))
+def test_cpu_instance_types_match_their_sources(cat: Catalogue, name: str) -> None:
+    vcpu, gib, gbps, efa, usd = CPU_TYPES[name]
+    it = cat.instance_type(name)
+    assert it.cpu_only and (it.accelerator, it.accelerators_per_node) == (None, 0)
+    assert (it.vcpu, it.memory_gib, it.network_gbps, it.efa_interfaces) == (vcpu, gib, gbps, efa)
+    # one EFA interface carries up to the instance's network bandwidth
+    assert it.efa_gbps_total == (gbps if efa else 0)
+    assert cat.price(name, "us-east-1")[:2] == (usd, date(2026, 1, 19))
+    sources = {
+        "vcpu": "openshift/openshift-docs/blob/b31b597ac53c520718b05853f08237b7514261ff",
+        "memory_gib": "openshift/openshift-docs/blob/b31b597ac53c520718b05853f08237b7514261ff",
+        "network_gbps": "karpenter-provider-aws/blob/01a436f0bbbc75a1252aba1a3a48ca115b7e6cc0",
+        "efa_interfaces": "eksctl-io/eksctl/blob/0027506e8f395e6e9216270328aee228ba8eae07",
+    }
+    for field, commit in sources.items():
+        url = it.source_for(field).url
+        assert url and commit in url, (name, field)
+    price_url = cat.price(name, "us-east-1")[2].url
+    assert price_url and "031e72b6099630e960dacb88b48a7e9bb780945f" in price_url
+    # no eu-west-2 price is known: the estimate must say so rather than guess
+    assert set(it.prices) == {"us-east-1"}
+
+
+@pytest.mark.parametrize("name", sorted(CPU_TYPES))
+def test_cpu_power_is_a_marked_assumption_from_one_rule(cat: Catalogue, name: str) -> None:
+    it = cat.instance_type(name)
+    assert it.vcpu is not None and it.memory_gib is not None and it.max_power_kw is not None
+    # vCPUs x 3.5 W + GiB x 0.392 W (Cloud Carbon Footprint AWS averages), kept to 3 decimals of a kW
+    assert it.max_power_kw == round((it.vcpu * 3.5 + it.memory_gib * 0.392) / 1000, 3)
+    source = it.source_for("max_power_kw")
+    assert (source.type, source.confidence) == ("assumption", "low")
+    assert source.url and "cloud-carbon-footprint" in source.url
+    assert "3.5 W" in source.note and "override" in source.note.lower()
+
+
+def test_cpu_node_model_is_a_placeholder(cat: Catalogue) -> None:
+    node = cat.node_model("cpu-2s-2u")
+    assert node.cpu_only and (node.accelerator, node.accelerators_per_node) == (None, 0)
+    assert (node.vcpu, node.memory_gib, node.max_power_kw, node.rack_units) == (192, 768, 1.0, 2)
+    assert (node.source_for("max_power_kw").type, node.source_for("max_power_kw").confidence) == ("assumption", "low")
+
+
+def test_accelerator_entries_stay_consistent(cat: Catalogue) -> None:
+    # every entry either names an accelerator it carries, or is CPU-only with nothing to carry
+    for entry in [*cat.instance_types.values(), *cat.node_models.values()]:
+        assert (entry.accelerator is None) == (entry.accelerators_per_node == 0), entry.name
+        assert (entry.accelerator is None) == entry.cpu_only, entry.name
+    for it in cat.instance_types.values():
+        assert not it.cpu_only or it.max_power_kw is not None, it.name
+    # the GPU and accelerator entries are unchanged by the CPU additions
+    assert [it.name for it in cat.instance_types.values() if it.cpu_only] == list(CPU_TYPES)
+    assert cat.instance_type("p5.48xlarge").max_power_kw is None

@@ -219,3 +219,36 @@ def test_cannot_rename_an_entry(write_overrides: Write) -> None:
 
 def test_top_level_must_be_a_mapping(write_overrides: Write) -> None:
     assert bad(write_overrides("- accelerators\n")).line == 1
+
+
+def test_cpu_only_instance_type_can_be_added(write_overrides: Write) -> None:
+    path = write_overrides(
+        "instance_types:\n"
+        "  m7i.8xlarge:\n"
+        "    provider: aws\n"
+        "    vcpu: 32\n"
+        "    memory_gib: 128\n"
+        "    max_power_kw: 0.162\n"
+        "    network_gbps: 12.5\n"
+        "    efa_interfaces: 0\n"
+        "    efa_gbps_total: 0\n"
+    )
+    it = load_catalogue(path).instance_type("m7i.8xlarge")
+    assert it.cpu_only and it.accelerators_per_node == 0 and it.source.type == "user-override"
+
+
+@pytest.mark.parametrize(
+    ("entry", "change", "message"),
+    [
+        # a GPU type cannot lose its GPUs' count without losing the accelerator
+        ("instance_types:\n  p5.48xlarge:", "accelerators_per_node: 0", "is named but accelerators_per_node is 0"),
+        # nor carry GPUs of no kind
+        ("node_models:\n  dgx-h100:", "accelerator: null", "accelerators_per_node is 8 but no accelerator"),
+        # a CPU-only type has no TDP to estimate its power from
+        ("instance_types:\n  c7i.48xlarge:", "max_power_kw: null", "a CPU-only instance type needs max_power_kw"),
+        ("instance_types:\n  c7i.48xlarge:", "accelerators_per_node: 2", "no accelerator is named"),
+    ],
+)
+def test_accelerator_consistency(write_overrides: Write, entry: str, change: str, message: str) -> None:
+    error = bad(write_overrides(f"{entry}\n    {change}\n"))
+    assert error.line == 2 and message in error.message

@@ -45,6 +45,15 @@ def test_reference_architectures_validate_clean(stack: Path, env: str | None) ->
         ("broken_cycle.yaml", 1, [("cycle", "production", 12)]),
         ("broken_placement.yaml", 1, [("outside-boundary", "lake", 16)]),
         (
+            "broken_hardware_kind.yaml",
+            1,
+            [
+                ("hardware-kind-mismatch", "prep", 22),
+                ("hardware-kind-mismatch", "infer", 29),
+                ("hardware-kind-mismatch", "neuron", 36),
+            ],
+        ),
+        (
             "broken_catalogue.yaml",
             2,
             [("unknown-catalogue-name", "london", 8), ("unknown-catalogue-name", "infer", 22)],

@@ -9,8 +9,9 @@
 0.6
 
 * :func:`estimate_design` — per pool (GPUs, expected GEMM and all-reduce, storage fit, training time,
-  serving), per fabric (fat-tree counts or EFA injection), per file system, per site (IT and facility power,
-  racks, headroom, energy, carbon, cost) and totals. Strict: unusable input raises ``InputError``.
+  serving; for CPU-only pools nodes, vCPUs, power and cost), per fabric (fat-tree counts or EFA injection),
+  per file system, per site (IT and facility power, racks, headroom, energy, carbon, cost) and totals.
+  Strict: unusable input raises ``InputError``.
 * :func:`capacity_findings` — the ``capacity-*`` findings (over budget, too hot for the racks, storage too
   slow, fabric unbuildable, FSx tier or size that AWS would refuse). Never raises; ``validate()`` calls it.
 * :class:`EstimateOptions` — every default the estimate introduces, documented with its source.

@@ -72,14 +72,25 @@ class Index:
 
 @dataclass(frozen=True)
 class Hardware:
-    """A pool's node, resolved from the catalogue."""
+    """A pool's node, resolved from the catalogue; ``accelerator`` is None (and ``per_node`` 0) for CPU-only nodes."""
 
     name: str
     source: str  # "instance_type" | "node_model"
-    accelerator: Accelerator
+    accelerator: Accelerator | None
     per_node: int
     instance: InstanceType | None
     node_model: NodeModel | None
+
+    @property
+    def vcpu(self) -> int | None:
+        """vCPUs (hardware threads) per node, when the catalogue knows them."""
+        entry = self.instance or self.node_model
+        return entry.vcpu if entry is not None else None
+
+    @property
+    def memory_gib(self) -> float | None:
+        entry = self.instance or self.node_model
+        return entry.memory_gib if entry is not None else None
 
 
 class Skip(Exception):

@@ -1,6 +1,7 @@
 """One fabric: a rail-optimised fat tree sized over the nodes of the pools that use it, or EFA injection.
 
 * Nodes = the sum over pools linking the fabric; rails = accelerators per node (the largest, if pools differ).
+  CPU-only pools have no rails: they are left out of the sizing, with a note.
 * Radix from the switch catalogue at the fabric's ``link_gbps``: ``radix`` at ``port_gbps``, ``breakout_radix``
   at ``breakout_port_gbps``; ports may run slower than ``port_gbps``, never faster.
 * EFA fabrics are the provider's: :func:`~aifactory.models.cloud_fabric` per pool, no switch counts.
@@ -129,9 +130,14 @@ def _empty(
 
 def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> FabricEstimate:
     site = fabric.site or next((p.site for p in pools if p.site), None)
+    notes: list[str] = [
+        f"pool {p.id!r} is CPU-only: fabrics are sized per accelerator rail, so its {p.nodes:,} nodes are not counted"
+        for p in pools
+        if p.accelerators_per_node == 0
+    ]
+    pools = [p for p in pools if p.accelerators_per_node > 0]
     nodes = sum(p.nodes for p in pools)
     rails = max((p.accelerators_per_node for p in pools), default=0)
-    notes: list[str] = []
     explain: dict[str, str] = {}
     if len({p.accelerators_per_node for p in pools}) > 1:
         notes.append(f"pools differ in accelerators per node; sized for the largest ({rails} rails)")

@@ -10,20 +10,24 @@
 * Storage: reads needed = GPUs x ``data_read_gbs_per_gpu``; checkpoint writes = parameters x
   ``checkpoint_bytes_per_parameter`` / ``checkpoint_write_target_s``; available = the sum over mounted file
   systems (each pool's check assumes a shared file system's whole throughput is its own).
-* Node power: node model ``max_power_kw``; cloud instances (the provider's power) are estimated as
-  accelerators x TDP x ``host_overhead_factor``.
+* Node power: node model ``max_power_kw``; cloud instances (the provider's power) from the instance type's
+  ``max_power_kw`` when the catalogue has one (every CPU-only type does), else accelerators x TDP x
+  ``host_overhead_factor``.
+* CPU-only pools (no accelerator in the instance type or node model): nodes, vCPUs, mounted file systems,
+  power and price only; no GPUs, GEMM, collectives, training or serving figures.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
-from aifactory.blueprints.compute import ComputePool
+from aifactory.blueprints.compute import ComputePool, TrainingWorkload
 from aifactory.blueprints.facility import Site
 from aifactory.blueprints.mlops import ModelServing
 from aifactory.blueprints.network import Fabric
 from aifactory.blueprints.storage import FileSystem
-from aifactory.catalogue import Accelerator
+from aifactory.catalogue import Accelerator, Source
 from aifactory.catalogue.models import Precision
 from aifactory.errors import InputError
 from aifactory.models import (
@@ -57,6 +61,7 @@ from .results import (
 )
 
 _GIB = 2**30
+PowerBasis = Literal["node-model-max", "instance-max", "estimate-from-tdp"]
 _FALLBACK_DTYPES: tuple[Precision, ...] = ("bf16", "fp16")
 # The collective model's own efficiency defaults, quoted in explanations (not re-stated here).
 _EFFICIENCY = (
@@ -69,11 +74,11 @@ def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
     cat = ctx.catalogue
     if pool.instance_type is not None:
         it = ctx.lookup(pool, "instance_type", cat.instance_type, pool.instance_type)
-        acc = ctx.lookup(pool, "instance_type", cat.accelerator, it.accelerator)
+        acc = ctx.lookup(pool, "instance_type", cat.accelerator, it.accelerator) if it.accelerator else None
         return Hardware(it.name, "instance_type", acc, it.accelerators_per_node, it, None)
     assert pool.node_model is not None  # the blueprint requires one of the two
     nm = ctx.lookup(pool, "node_model", cat.node_model, pool.node_model)
-    acc = ctx.lookup(pool, "node_model", cat.accelerator, nm.accelerator)
+    acc = ctx.lookup(pool, "node_model", cat.accelerator, nm.accelerator) if nm.accelerator else None
     return Hardware(nm.name, "node_model", acc, nm.accelerators_per_node, None, nm)
 
 
@@ -176,10 +181,10 @@ def _replica_accelerators(need_gb: float, mem_gb: float, per_node: int) -> int:
 def _serving(
     ctx: Context, pool: ComputePool, serving: ModelServing, hw: Hardware, dtype: Precision | None
 ) -> ServingEstimate | None:
-    if serving.model_parameters_billion is None:
+    acc = hw.accelerator
+    if serving.model_parameters_billion is None or acc is None:
         return None
     o = ctx.options
-    acc = hw.accelerator
     params = serving.model_parameters_billion * 1e9
     weights_gb = params * o.serving_bytes_per_parameter / 1e9
     need_gb = weights_gb * o.serving_memory_headroom
@@ -226,12 +231,11 @@ def _serving(
 
 
 def _storage(
-    ctx: Context, pool: ComputePool, gpus: int, explain: dict[str, str]
+    ctx: Context, pool: ComputePool, gpus: int, explain: dict[str, str], wl: TrainingWorkload | None
 ) -> tuple[StorageFit, list[FileSystem]]:
     mounted = [fs for fs_id in dict.fromkeys(pool.scratch) if isinstance(fs := ctx.index.by_id.get(fs_id), FileSystem)]
     available = sum(throughput_gbs(fs) for fs in mounted) if mounted else None
     read_needed = write_needed = checkpoint_gb = None
-    wl = pool.workload
     if wl is not None:
         if wl.data_read_gbs_per_gpu > 0:
             read_needed = data_loading_throughput(
@@ -345,11 +349,141 @@ def _training(
     return t
 
 
+def _node_power(
+    ctx: Context, pool: ComputePool, hw: Hardware, explain: dict[str, str], notes: list[str]
+) -> tuple[float, PowerBasis, float | None, int | None]:
+    """Peak kW of one node, how it was found, its typical kW and rack units (on-prem node models only)."""
+    o = ctx.options
+    nodes = pool.node_count
+    if hw.node_model is not None:
+        nm = hw.node_model
+        explain["power_kw"] = (
+            f"{nodes:,} nodes x {num(nm.max_power_kw)} kW ({hw.name} max) = {num(nm.max_power_kw * nodes)} kW"
+        )
+        _power_assumption(nm.source_for("max_power_kw"), hw.name, notes)
+        return nm.max_power_kw, "node-model-max", nm.typical_power_kw, nm.rack_units
+    it = hw.instance
+    assert it is not None  # a pool has an instance type or a node model
+    if it.max_power_kw is not None:
+        source = it.source_for("max_power_kw")
+        explain["power_kw"] = (
+            f"estimate: {nodes:,} nodes x {num(it.max_power_kw)} kW ({hw.name} max_power_kw, catalogue "
+            f"{source.type}) = {num(it.max_power_kw * nodes)} kW"
+        )
+        _power_assumption(source, hw.name, notes)
+        return it.max_power_kw, "instance-max", None, None
+    acc = hw.accelerator
+    assert acc is not None  # the catalogue requires max_power_kw of CPU-only instance types
+    node_kw = hw.per_node * acc.tdp_w * o.host_overhead_factor / 1000
+    explain["power_kw"] = (
+        f"estimate: {nodes:,} nodes x {hw.per_node} x {num(acc.tdp_w)} W ({acc.name} TDP) x "
+        f"{num(o.host_overhead_factor)} host overhead = {num(node_kw * nodes)} kW"
+    )
+    if acc.source_for("tdp_w").type == "assumption":
+        notes.append(f"{acc.name} TDP is a catalogue placeholder (assumption); override it for power estimates")
+    return node_kw, "estimate-from-tdp", None, None
+
+
+def _power_assumption(source: Source, name: str, notes: list[str]) -> None:
+    if source.type == "assumption":
+        notes.append(
+            f"{name} max_power_kw is a catalogue estimate (assumption, {source.confidence} confidence); "
+            "override it for power and energy figures"
+        )
+
+
+def _cost(
+    ctx: Context, pool: ComputePool, hw: Hardware, site: Site | None, explain: dict[str, str], notes: list[str]
+) -> tuple[Price | None, float | None]:
+    price = _price(ctx, pool, hw, site)
+    usd = None
+    if price is not None and price.known and price.usd_per_hour_per_node is not None:
+        usd = price.usd_per_hour_per_node * pool.node_count
+        explain["usd_per_hour"] = (
+            f"{pool.node_count:,} x {num(price.usd_per_hour_per_node)} USD/h ({price.instance_type}, {price.region}, "
+            f"{price.note}) = {num(usd)} USD/h"
+        )
+    if pool.min_node_count is not None and pool.min_node_count < pool.node_count:
+        notes.append(f"sized and priced at node_count {pool.node_count} (it may scale down to {pool.min_node_count})")
+    return price, usd
+
+
+def _estimate_cpu_pool(ctx: Context, pool: ComputePool, hw: Hardware) -> PoolEstimate:
+    """A CPU-only pool: nodes, vCPUs, mounted file systems, power and price; nothing GPU-specific."""
+    site = ctx.index.site_of(pool.site)
+    fabric_c = ctx.index.by_id.get(pool.fabric) if pool.fabric else None
+    fabric = fabric_c if isinstance(fabric_c, Fabric) else None
+    nodes = pool.node_count
+    vcpus = nodes * hw.vcpu if hw.vcpu else None
+    parts = ["CPU-only"]
+    if hw.vcpu:
+        parts.append(f"{hw.vcpu} vCPU")
+    if hw.memory_gib:
+        parts.append(f"{num(hw.memory_gib)} GiB")
+    shape = ", ".join(parts)
+    explain: dict[str, str] = {"nodes": f"{nodes:,} x {hw.name} ({shape})"}
+    notes: list[str] = ["CPU-only pool: no GPUs, GEMM, collective, training or serving figures"]
+    if vcpus is not None:
+        explain["vcpus"] = f"{nodes:,} nodes x {hw.vcpu} vCPU ({hw.name}) = {vcpus:,} vCPUs"
+    else:
+        notes.append(f"the catalogue has no vCPU count for {hw.name}: vCPUs are not counted")
+    if pool.workload is not None:
+        notes.append("workload describes accelerator training; this pool has no accelerators, so it is not estimated")
+    for sv in ctx.index.servings_by_pool.get(pool.id, ()):
+        notes.append(f"serving {sv.id!r} runs on CPU-only nodes: no accelerator memory or token-rate estimate")
+    fit, _ = _storage(ctx, pool, 0, explain, None)
+    node_kw, basis, typical, units = _node_power(ctx, pool, hw, explain, notes)
+    price, usd = _cost(ctx, pool, hw, site, explain, notes)
+    return PoolEstimate(
+        id=pool.id,
+        kind=pool.kind,
+        role=pool.role,
+        site=pool.site,
+        hardware=hw.name,
+        hardware_source="instance_type" if hw.instance is not None else "node_model",
+        accelerator=None,
+        accelerators_per_node=0,
+        nodes=nodes,
+        gpus=0,
+        vcpus_per_node=hw.vcpu,
+        vcpus=vcpus,
+        peak_dense_tflops_per_gpu={},
+        compute=(),
+        scale_up_link=None,
+        scale_up_gbs_per_direction=None,
+        nic_gbps_per_gpu=None,
+        fabric=fabric.id if fabric is not None else None,
+        fabric_oversubscription=fabric.oversubscription if fabric is not None else 1.0,
+        allreduce=(),
+        storage=fit,
+        training=None,
+        serving=(),
+        power_basis=basis,
+        node_power_kw=node_kw,
+        node_typical_power_kw=typical,
+        node_rack_units=units,
+        power_kw=node_kw * nodes,
+        price=price,
+        usd_per_hour=usd,
+        expected=Expected(
+            gemm_dtype=None,
+            gemm_tflops_per_gpu=None,
+            allreduce_busbw_gbs_1gib=None,
+            storage_read_gbs=fit.read_gbs_available,
+            storage_write_gbs=fit.write_gbs_available,
+        ),
+        explain=explain,
+        notes=tuple(notes),
+    )
+
+
 def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
     o = ctx.options
     hw = resolve_hardware(ctx, pool)
     ctx.hardware[pool.id] = hw
     acc = hw.accelerator
+    if acc is None:
+        return _estimate_cpu_pool(ctx, pool, hw)
     gpus = pool.node_count * hw.per_node
     site = ctx.index.site_of(pool.site)
     fabric_c = ctx.index.by_id.get(pool.fabric) if pool.fabric else None
@@ -431,7 +565,7 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
         notes.append("in-network reduction (SHARP/NVLS) can beat the ring estimate; the ring is the floor")
 
     # storage, training, serving
-    fit, mounted = _storage(ctx, pool, gpus, explain)
+    fit, mounted = _storage(ctx, pool, gpus, explain, pool.workload)
     _storage_findings(ctx, pool, fit, mounted)
     training = _training(ctx, pool, gpus, acc, dtype, explain)
     serving = tuple(
@@ -447,31 +581,8 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
             )
 
     # power and price
-    if hw.node_model is not None:
-        node_kw, basis = hw.node_model.max_power_kw, "node-model-max"
-        typical, units = hw.node_model.typical_power_kw, hw.node_model.rack_units
-        explain["power_kw"] = (
-            f"{pool.node_count:,} nodes x {num(node_kw)} kW ({hw.name} max) = {num(node_kw * pool.node_count)} kW"
-        )
-    else:
-        node_kw = hw.per_node * acc.tdp_w * o.host_overhead_factor / 1000
-        basis, typical, units = "estimate-from-tdp", None, None
-        explain["power_kw"] = (
-            f"estimate: {pool.node_count:,} nodes x {hw.per_node} x {num(acc.tdp_w)} W ({acc.name} TDP) x "
-            f"{num(o.host_overhead_factor)} host overhead = {num(node_kw * pool.node_count)} kW"
-        )
-    if acc.source_for("tdp_w").type == "assumption" and basis == "estimate-from-tdp":
-        notes.append(f"{acc.name} TDP is a catalogue placeholder (assumption); override it for power estimates")
-    price = _price(ctx, pool, hw, site)
-    usd = None
-    if price is not None and price.known and price.usd_per_hour_per_node is not None:
-        usd = price.usd_per_hour_per_node * pool.node_count
-        explain["usd_per_hour"] = (
-            f"{pool.node_count:,} x {num(price.usd_per_hour_per_node)} USD/h ({price.instance_type}, {price.region}, "
-            f"{price.note}) = {num(usd)} USD/h"
-        )
-    if pool.min_node_count is not None and pool.min_node_count < pool.node_count:
-        notes.append(f"sized and priced at node_count {pool.node_count} (it may scale down to {pool.min_node_count})")
+    node_kw, basis, typical, units = _node_power(ctx, pool, hw, explain, notes)
+    price, usd = _cost(ctx, pool, hw, site, explain, notes)
 
     return PoolEstimate(
         id=pool.id,
@@ -484,6 +595,8 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
         accelerators_per_node=hw.per_node,
         nodes=pool.node_count,
         gpus=gpus,
+        vcpus_per_node=hw.vcpu,
+        vcpus=pool.node_count * hw.vcpu if hw.vcpu else None,
         peak_dense_tflops_per_gpu=dict(acc.peak_dense_tflops),
         compute=rows,
         scale_up_link=link,

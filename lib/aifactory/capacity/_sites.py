@@ -5,8 +5,9 @@
   (``management_fraction_of_compute`` x compute). Racks per pool from :func:`~aifactory.models.size_power`
   at the site's cooling limit (``max_kw_per_rack``, else the catalogue's figure for its ``cooling``), plus
   network racks by switch U and kW. Storage racks are not counted.
-* AWS sites: power, cooling and racks are the provider's; IT power is estimated from accelerator TDP x
-  ``host_overhead_factor`` only to estimate energy and carbon; no budget or rack check applies.
+* AWS sites: power, cooling and racks are the provider's; IT power is estimated (the instance type's
+  ``max_power_kw``, else accelerator TDP x ``host_overhead_factor``) only to estimate energy and carbon; no
+  budget or rack check applies.
 * PUE: the site's ``pue``, else the catalogue's typical PUE for its cooling, else its region's, else
   ``default_pue``. Grid: the site's ``grid_gco2e_per_kwh``, else its grid zone's, else its region's.
 * Energy, carbon and cost from :func:`~aifactory.models.estimate_energy`; on-prem energy cost is split into
@@ -198,7 +199,7 @@ def estimate_site(
 
     parts = [
         f"{p.nodes:,} nodes x {num(p.node_power_kw)} kW ({p.id}, {p.hardware}"
-        + (", estimate from TDP" if p.power_basis == "estimate-from-tdp" else "")
+        + {"estimate-from-tdp": ", estimate from TDP", "instance-max": ", catalogue estimate"}.get(p.power_basis, "")
         + ")"
         for p in pools
     ]
@@ -358,6 +359,7 @@ def estimate_site(
         file_systems=tuple(fs.id for fs in file_systems),
         nodes=sum(p.nodes for p in pools),
         gpus=sum(p.gpus for p in pools),
+        cpu_nodes=sum(p.nodes for p in pools if p.accelerator is None),
         compute_kw=compute_kw,
         network_kw=network_kw,
         storage_kw=storage_kw,

@@ -49,7 +49,8 @@ T = TypeVar("T")
 
 _NOTES = (
     "Cloud sites: power, cooling and racks are the provider's; their IT power is an estimate "
-    "(accelerator TDP x host_overhead_factor) used only for energy and carbon.",
+    "(accelerator TDP x host_overhead_factor, or the instance type's catalogue max_power_kw) used only for "
+    "energy and carbon.",
     "Not priced: managed services (FSx, S3, EKS ...), data transfer, support, on-prem hardware (capital cost), "
     "colocation fees and staff. Cloud prices are on-demand list prices with their as-of date.",
     "Expected collective figures are NCCL ring estimates (alpha-beta model); storage figures assume read and "
@@ -222,6 +223,10 @@ def _assemble(
     co2 = sum(s.annual_co2e_t or 0.0 for s in sites)
     carbon_complete = all(s.annual_co2e_t is not None for s in sites if s.annual_energy_mwh > 0)
     gpus = sum(p.gpus for p in pools)
+    cpu_pools = [p for p in pools if p.accelerator is None]
+    cpu_vcpus = sum(p.vcpus or 0 for p in cpu_pools)
+    if any(p.vcpus is None for p in cpu_pools):
+        notes.append("some CPU-only pools have no vCPU count in the catalogue: cpu_vcpus is a lower bound")
 
     def joined(items: list[tuple[str, float]], unit: str) -> str:
         shown = items[:8]
@@ -231,7 +236,12 @@ def _assemble(
         return f"{text or '0'} = {num(sum(v for _, v in items))} {unit}"
 
     explain = {
-        "gpus": joined([(p.id, float(p.gpus)) for p in pools], "GPUs"),
+        "gpus": joined([(p.id, float(p.gpus)) for p in pools if p.accelerator is not None], "GPUs"),
+        **(
+            {"cpu_vcpus": joined([(p.id, float(p.vcpus or 0)) for p in cpu_pools], "vCPUs in CPU-only pools")}
+            if cpu_pools
+            else {}
+        ),
         "it_power_kw": joined([(s.id, s.it_power_kw) for s in sites], "kW")
         + (" (includes cloud estimates)" if it_total > it_onprem else ""),
         "facility_power_kw": joined([(s.id, s.facility_power_kw) for s in sites], "kW"),
@@ -250,6 +260,8 @@ def _assemble(
         catalogue_as_of=ctx.catalogue.as_of,
         gpus=gpus,
         nodes=sum(p.nodes for p in pools),
+        cpu_nodes=sum(p.nodes for p in cpu_pools),
+        cpu_vcpus=cpu_vcpus,
         fabric=fabric_totals,
         it_power_kw=it_total,
         it_power_kw_onprem=it_onprem,

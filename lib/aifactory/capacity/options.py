@@ -72,8 +72,8 @@ class EstimateOptions(BaseModel):
     )
     host_overhead_factor: float = _opt(
         1.8,
-        "Node power / (accelerators x TDP) for cloud instances, whose power the catalogue does not give "
-        "(CPUs, memory, NICs, fans, PSU losses). Used only to estimate energy and carbon of cloud pools.",
+        "Node power / (accelerators x TDP) for cloud accelerator instances whose catalogue entry gives no "
+        "max_power_kw (CPUs, memory, NICs, fans, PSU losses). Used only to estimate energy and carbon of cloud pools.",
         "derived from the catalogue: DGX H100 10.2 kW / (8 x 700 W) = 1.82; DGX B200 14.3 kW / (8 x 1000 W) = 1.79",
         ge=1,
     )

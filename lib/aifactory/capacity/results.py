@@ -115,7 +115,12 @@ class Expected(_Result):
 
 
 class PoolEstimate(_Result):
-    """One compute pool: hardware, compute, collectives, storage fit, training, serving, power, cost."""
+    """One compute pool: hardware, compute, collectives, storage fit, training, serving, power, cost.
+
+    A CPU-only pool (no accelerator in its instance type or node model) has ``accelerator`` None, ``gpus`` 0,
+    no compute, scale-up or collective figures, and its power from the catalogue's ``max_power_kw``.
+    ``vcpus`` counts the nodes' vCPUs (hardware threads) whenever the catalogue knows them, for any pool.
+    """
 
     id: str
     kind: str
@@ -123,14 +128,16 @@ class PoolEstimate(_Result):
     site: str | None
     hardware: str
     hardware_source: Literal["instance_type", "node_model"]
-    accelerator: str
+    accelerator: str | None
     accelerators_per_node: int
     nodes: int
     gpus: int
+    vcpus_per_node: int | None
+    vcpus: int | None
     peak_dense_tflops_per_gpu: dict[str, float]
     compute: tuple[DtypeThroughput, ...]
-    scale_up_link: str
-    scale_up_gbs_per_direction: float
+    scale_up_link: str | None
+    scale_up_gbs_per_direction: float | None
     nic_gbps_per_gpu: float | None
     fabric: str | None
     fabric_oversubscription: float
@@ -138,7 +145,8 @@ class PoolEstimate(_Result):
     storage: StorageFit
     training: TrainingEstimate | None
     serving: tuple[ServingEstimate, ...]
-    power_basis: Literal["node-model-max", "estimate-from-tdp"]
+    power_basis: Literal["node-model-max", "instance-max", "estimate-from-tdp"]
+    """Node power from a node model's ``max_power_kw``, an instance type's ``max_power_kw``, or TDP x overhead."""
     node_power_kw: float
     node_typical_power_kw: float | None
     node_rack_units: int | None
@@ -235,6 +243,8 @@ class SiteEstimate(_Result):
     file_systems: tuple[str, ...]
     nodes: int
     gpus: int
+    cpu_nodes: int
+    """Nodes of CPU-only pools (also counted in ``nodes``)."""
     compute_kw: float
     network_kw: float
     storage_kw: float
@@ -303,9 +313,11 @@ class Unpriced(_Result):
 class DesignEstimate(_Result):
     """The whole design: per-pool, per-fabric, per-file-system and per-site estimates, and totals.
 
-    Totals: ``it_power_kw`` and ``facility_power_kw`` sum every site (cloud sites by estimate, see
-    ``it_power_kw_cloud_estimate``); ``racks`` counts on-prem racks; ``cost_per_hour_usd`` sums the
-    known prices and energy costs — ``cost_complete`` is false when something is unpriced (see ``unpriced``).
+    Totals: ``gpus`` counts accelerators; ``nodes`` every pool's nodes, of which ``cpu_nodes`` are in CPU-only
+    pools with ``cpu_vcpus`` vCPUs between them; ``it_power_kw`` and ``facility_power_kw`` sum every site
+    (cloud sites by estimate, see ``it_power_kw_cloud_estimate``); ``racks`` counts on-prem racks;
+    ``cost_per_hour_usd`` sums the known prices and energy costs — ``cost_complete`` is false when something
+    is unpriced (see ``unpriced``).
     """
 
     design: str
@@ -313,6 +325,8 @@ class DesignEstimate(_Result):
     catalogue_as_of: date
     gpus: int
     nodes: int
+    cpu_nodes: int
+    cpu_vcpus: int
     fabric: FabricTotals
     it_power_kw: float
     it_power_kw_onprem: float

@@ -142,15 +142,37 @@ class Accelerator(CatalogueEntry):
         return self.peak_dense_tflops[precision]
 
 
+def _check_accelerators(accelerator: str | None, per_node: int) -> None:
+    """An entry names an accelerator and carries at least one, or names none and carries none (CPU-only)."""
+    if accelerator is None and per_node > 0:
+        raise ValueError(
+            f"accelerators_per_node is {per_node} but no accelerator is named; name the accelerator, "
+            "or set accelerators_per_node to 0 for a CPU-only entry"
+        )
+    if accelerator is not None and per_node == 0:
+        raise ValueError(
+            f"accelerator {accelerator!r} is named but accelerators_per_node is 0; set how many each node "
+            "carries, or leave accelerator out for a CPU-only entry"
+        )
+
+
 class InstanceType(CatalogueEntry):
-    """A cloud instance type with its accelerators, network and on-demand prices by region."""
+    """A cloud instance type with its accelerators (none for a CPU-only type), network and on-demand prices.
+
+    A CPU-only type names no ``accelerator`` and has ``accelerators_per_node`` 0; its power cannot be derived
+    from an accelerator's TDP, so it must state ``max_power_kw``.
+    """
 
     name: Name
     provider: Literal["aws"]
-    accelerator: str
-    accelerators_per_node: PositiveInt
+    accelerator: str | None = None
+    """The :class:`Accelerator` each node carries; None for a CPU-only instance type."""
+    accelerators_per_node: NonNegativeInt = 0
     vcpu: PositiveInt | None = None
     memory_gib: PositiveFloat | None = None
+    max_power_kw: PositiveFloat | None = None
+    """Peak power of one instance (its share of the host). Required for CPU-only types; when set on an
+    accelerator type the estimate uses it instead of accelerators x TDP x ``host_overhead_factor``."""
     network_gbps: PositiveFloat
     """Baseline instance network bandwidth (EC2's figure; small sizes can burst above it)."""
     efa_interfaces: NonNegativeInt
@@ -162,8 +184,18 @@ class InstanceType(CatalogueEntry):
     price_as_of: date | None = None
     price_source: Source | None = None
 
+    @property
+    def cpu_only(self) -> bool:
+        """True when the instance type carries no accelerator."""
+        return self.accelerator is None
+
     @model_validator(mode="after")
     def _consistent(self) -> InstanceType:
+        _check_accelerators(self.accelerator, self.accelerators_per_node)
+        if self.accelerator is None and self.max_power_kw is None:
+            raise ValueError(
+                "a CPU-only instance type needs max_power_kw: its power cannot be derived from an accelerator's TDP"
+            )
         if (self.efa_interfaces == 0) != (self.efa_gbps_total == 0):
             raise ValueError("efa_interfaces and efa_gbps_total must both be 0 or both be > 0")
         if self.efa_gbps_total > self.network_gbps:
@@ -174,12 +206,19 @@ class InstanceType(CatalogueEntry):
 
 
 class NodeModel(CatalogueEntry):
-    """An on-premises server (or rack-scale tray) you buy, rack and power yourself."""
+    """An on-premises server (or rack-scale tray) you buy, rack and power yourself.
+
+    A CPU-only server names no ``accelerator`` and has ``accelerators_per_node`` 0.
+    """
 
     name: Name
     vendor: str
-    accelerator: str
-    accelerators_per_node: PositiveInt
+    accelerator: str | None = None
+    """The :class:`Accelerator` each node carries; None for a CPU-only server."""
+    accelerators_per_node: NonNegativeInt = 0
+    vcpu: PositiveInt | None = None
+    """Hardware threads (what Kubernetes counts as CPUs) per node, when known."""
+    memory_gib: PositiveFloat | None = None
     max_power_kw: PositiveFloat
     typical_power_kw: PositiveFloat | None = None
     idle_power_kw: PositiveFloat | None = None
@@ -190,8 +229,14 @@ class NodeModel(CatalogueEntry):
     cooling: str | None = None
     """The :class:`Cooling` the platform requires, when it requires one."""
 
+    @property
+    def cpu_only(self) -> bool:
+        """True when the server carries no accelerator."""
+        return self.accelerator is None
+
     @model_validator(mode="after")
     def _power_order(self) -> NodeModel:
+        _check_accelerators(self.accelerator, self.accelerators_per_node)
         for name in ("typical_power_kw", "idle_power_kw"):
             value = getattr(self, name)
             if value is not None and value > self.max_power_kw:

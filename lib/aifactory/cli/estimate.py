@@ -86,9 +86,11 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
     ]
     if not switched:  # cloud fabrics only: the provider owns the switches, so there is nothing to count
         fabric_rows = [("fabric switches and bisection", "— (cloud-managed fabrics only)", "")]
+    cpu_rows = [("  of which CPU-only / their vCPUs", f"{est.cpu_nodes:,} / {est.cpu_vcpus:,}", "")]
     rows = [
         ("GPUs / accelerators", _num(est.gpus), ""),
         ("nodes", _num(est.nodes), ""),
+        *(cpu_rows if est.cpu_nodes else []),
         *fabric_rows,
         ("IT power", _num(est.it_power_kw, 1), "kW"),
         (
@@ -120,7 +122,7 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
             st = p.storage
             pools.add_row(
                 p.id,
-                f"{p.hardware} ({p.accelerator})",
+                f"{p.hardware} ({p.accelerator})" if p.accelerator else f"{p.hardware} (CPU-only)",
                 _num(p.nodes),
                 _num(p.gpus),
                 _num(p.expected.gemm_tflops_per_gpu, 1)
@@ -263,7 +265,7 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
 def estimate_command(
     path: str, env: str | None, fmt: str, catalogue_path: str | None, settings: tuple[str, ...]
 ) -> None:
-    """Estimate GPUs, fabric, power, racks, energy, carbon, cost and expected benchmark numbers for PATH."""
+    """Estimate GPUs, CPU nodes, fabric, power, racks, energy, carbon, cost and expected benchmark numbers for PATH."""
     from aifactory.catalogue import load_catalogue
 
     options = EstimateOptions.from_settings(_parse_settings(settings))

@@ -34,5 +34,5 @@ rule = Rule(
             GpuPool(id="gpu", role="training", instance_type="p5.48xlarge", node_count=1, volumes_encrypted_by="kms"),
         ),
     ),
-    failing=(example(CpuPool(id="cpu", role="general", instance_type="g6.xlarge", node_count=2)),),
+    failing=(example(CpuPool(id="cpu", role="general", instance_type="m7i.24xlarge", node_count=2)),),
 )
