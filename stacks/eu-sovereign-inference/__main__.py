@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pulumi
 
+from aifactory.catalogue import load_catalogue
 from aifactory.design.loader import load_design
 from aifactory.validate import validate
 
 loaded = load_design(Path(__file__).parent, env=pulumi.get_stack())
-result = validate(loaded.design)
+result = validate(loaded.design, load_catalogue(loaded.catalogue_file))
 for diagnostic in result.warnings:
     pulumi.log.warn(str(diagnostic))
 if not result.valid:

@@ -129,3 +129,23 @@ def test_catalogue_overrides_make_a_new_name_known(fixtures: Path, tmp_path: Pat
     assert code == 2 and "eu-west-9" not in out and "p5.48xl" in out
     code, _, err = run("validate", str(fixtures / "minimal.yaml"), "--catalogue", str(tmp_path / "missing.yaml"))
     assert code == 2 and "missing.yaml" in err
+
+
+def test_a_stacks_catalogue_yaml_is_used_by_every_command(tmp_path: Path) -> None:
+    import shutil
+
+    stack = tmp_path / "stack"
+    stack.mkdir()
+    (stack / "Pulumi.yaml").write_text("name: stack\nruntime: python\n")
+    shutil.copy("tests/fixtures/designs/broken_catalogue.yaml", stack / "design.yaml")
+    code, out, _ = run("validate", str(stack), "--format", "json")
+    assert code == 2
+    (stack / "catalogue.yaml").write_text(
+        "regions:\n  eu-west-9:\n    provider: aws\n    partition: aws\n    country: GB\n    jurisdiction: UK\n"
+        "    location: Test\n    pue: 1.2\n"
+    )
+    _, out, _ = run("validate", str(stack), "--format", "json")
+    messages = [e["message"] for e in json.loads(out)["errors"]]
+    assert not any("eu-west-9" in m for m in messages) and any("p5.48xl" in m for m in messages)
+    _, _, err = run("check", str(stack))
+    assert "eu-west-9" not in err and "p5.48xl" in err

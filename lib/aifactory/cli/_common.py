@@ -33,12 +33,15 @@ catalogue_option = click.option(
     "catalogue_path",
     metavar="FILE",
     default=None,
-    help="YAML file overriding or adding catalogue entries (same shape as the built-in catalogue).",
+    help="YAML file overriding or adding catalogue entries (same shape as the built-in catalogue); "
+    "default: catalogue.yaml beside the design, if there is one.",
 )
 
 
-def catalogue(path: str | None) -> Catalogue:
-    """The built-in catalogue, or a copy with the user's overrides applied."""
+def catalogue(path: str | None, loaded: LoadedDesign | None = None) -> Catalogue:
+    """The built-in catalogue with the user's overrides: ``--catalogue FILE``, else the stack's catalogue.yaml."""
+    if path is None and loaded is not None and loaded.catalogue_file is not None:
+        return load_catalogue(loaded.catalogue_file)
     return load_catalogue(path)
 
 

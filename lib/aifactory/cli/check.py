@@ -18,7 +18,6 @@ from pathlib import Path
 
 import click
 
-from aifactory.catalogue import load_catalogue
 from aifactory.design.loader import DESIGN_FILES
 from aifactory.errors import InputError
 from aifactory.policy.config import CONFIG_FILE, load_policy_config
@@ -27,7 +26,7 @@ from aifactory.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifactory.policy.waivers import WAIVERS_FILE, load_waivers
 from aifactory.report import FORMATS, CheckReport, render, write_atomic
 
-from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors, load
+from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
 
 
 def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -91,8 +90,8 @@ def run_check(
     policy_config: str | None,
     waivers_file: str | None,
     today: dt.date,
+    catalogue_path: str | None = None,
 ) -> list[DesignCheck]:
-    catalogue = load_catalogue()
     for name in only_packs:
         packs.pack(name)  # unknown pack names are input errors, with suggestions
     results = []
@@ -101,9 +100,10 @@ def run_check(
         folder = loaded.stack_dir or loaded.file.parent
         config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
         waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
+        cat = catalogue(catalogue_path, loaded)
         results.append(
             check_design(
-                loaded, packs, config=config, waivers=waivers, catalogue=catalogue, today=today, only_packs=only_packs
+                loaded, packs, config=config, waivers=waivers, catalogue=cat, today=today, only_packs=only_packs
             )
         )
     return results
@@ -120,6 +120,7 @@ def run_check(
 @click.option("--policy-config", metavar="FILE", help=f"Policy config (default: {CONFIG_FILE} beside the design).")
 @click.option("--waivers", "waivers_file", metavar="FILE", help=f"Waivers (default: {WAIVERS_FILE} beside the design).")
 @click.option("--policies", "policy_dirs", multiple=True, metavar="DIR", help="Extra policy packs (repeatable).")
+@catalogue_option
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -135,6 +136,7 @@ def check_command(
     policy_config: str | None,
     waivers_file: str | None,
     policy_dirs: tuple[str, ...],
+    catalogue_path: str | None,
     today: dt.datetime | None,
 ) -> None:
     """Check the designs at PATH...: structural validation, capacity findings and the selected policy packs.
@@ -146,7 +148,7 @@ def check_command(
     """
     stdout_formats, files = parse_outputs(formats, outputs)  # usage errors: exit 2 from click itself
     day = today.date() if today is not None else dt.date.today()
-    _check(paths, env, only_packs, stdout_formats, files, policy_config, waivers_file, policy_dirs, day)
+    _check(paths, env, only_packs, stdout_formats, files, policy_config, waivers_file, policy_dirs, day, catalogue_path)
 
 
 @handle_errors()
@@ -160,9 +162,10 @@ def _check(
     waivers_file: str | None,
     policy_dirs: tuple[str, ...],
     day: dt.date,
+    catalogue_path: str | None,
 ) -> None:
     packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
-    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day)
+    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path)
     unusable = [d for r in results for d in r.input_errors]
     if unusable:
         problems = [

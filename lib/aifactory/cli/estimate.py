@@ -23,7 +23,17 @@ from rich.table import Table
 from aifactory.capacity import DesignEstimate, EstimateOptions, estimate_design
 from aifactory.errors import InputError
 
-from ._common import EXIT_FINDINGS, EXIT_OK, env_option, handle_errors, load, out, path_argument
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    catalogue,
+    catalogue_option,
+    env_option,
+    handle_errors,
+    load,
+    out,
+    path_argument,
+)
 
 __all__ = ["estimate_command"]
 
@@ -246,13 +256,7 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
 @path_argument
 @env_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option(
-    "--catalogue",
-    "catalogue_path",
-    metavar="FILE",
-    default=None,
-    help="Catalogue overrides (YAML) applied on top of the built-in catalogue, e.g. prices for your region.",
-)
+@catalogue_option
 @click.option(
     "--set",
     "settings",
@@ -266,12 +270,9 @@ def estimate_command(
     path: str, env: str | None, fmt: str, catalogue_path: str | None, settings: tuple[str, ...]
 ) -> None:
     """Estimate GPUs, CPU nodes, fabric, power, racks, energy, carbon, cost and expected benchmark numbers for PATH."""
-    from aifactory.catalogue import load_catalogue
-
     options = EstimateOptions.from_settings(_parse_settings(settings))
-    catalogue = load_catalogue(catalogue_path)
     loaded = load(path, env)
-    est = estimate_design(loaded.design, catalogue, options)
+    est = estimate_design(loaded.design, catalogue(catalogue_path, loaded), options)
     if fmt == "json":
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
     else:

@@ -33,7 +33,7 @@ from ._common import (
 def validate_command(path: str, env: str | None, catalogue_path: str | None, fmt: str) -> None:
     """Validate the design at PATH (a stack folder, a Python design file, or a YAML/JSON document)."""
     loaded = load(path, env)
-    result = validate(loaded.design, catalogue(catalogue_path))
+    result = validate(loaded.design, catalogue(catalogue_path, loaded))
     if fmt == "json":
         click.echo(json.dumps({**result.to_json(), "env": env}, indent=2))
     else:

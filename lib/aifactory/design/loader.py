@@ -28,6 +28,8 @@ from aifactory.design.yamlsource import LineMap, deep_merge, read_yaml_file
 from aifactory.errors import InputError, Location
 
 DESIGN_FILES = ("design.py", "design.yaml", "design.yml", "design.json")
+CATALOGUE_FILE = "catalogue.yaml"
+"""Catalogue overrides beside a stack's design (prices for its region, its own hardware), used by every command."""
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 OVERRIDES_KEY = "aifactory:overrides"
 
@@ -40,6 +42,12 @@ class LoadedDesign:
     file: Path
     stack_dir: Path | None
     env: str | None
+
+    @property
+    def catalogue_file(self) -> Path | None:
+        """The stack's catalogue overrides (``catalogue.yaml`` beside the design), when it has one."""
+        candidate = (self.stack_dir or self.file.parent) / CATALOGUE_FILE
+        return candidate if candidate.is_file() else None
 
 
 def display(path: Path | str) -> str:
