@@ -35,9 +35,9 @@ def _environments(stack: Path) -> list[str]:
     ids=lambda v: v.name if isinstance(v, Path) else v,
 )
 def test_program_validates_its_environment(stack: Path, env: str) -> None:
-    namespace = _run(stack, env)
-    assert namespace["result"].valid  # type: ignore[attr-defined]
-    assert namespace["loaded"].env == env  # type: ignore[attr-defined]
+    run = _run(stack, env)["stack"]
+    assert run.result.valid  # type: ignore[attr-defined]
+    assert run.loaded.env == env  # type: ignore[attr-defined]
 
 
 def test_every_stack_is_a_python_pulumi_project_with_dev_and_prod() -> None:
@@ -48,6 +48,15 @@ def test_every_stack_is_a_python_pulumi_project_with_dev_and_prod() -> None:
         assert project["name"] == stack.name
         assert project["runtime"]["name"] == "python"
         assert {"dev", "prod"} <= set(_environments(stack))
+
+
+def test_unusable_design_is_refused_with_its_message(tmp_path: Path) -> None:
+    stack = tmp_path / "unusable"
+    shutil.copytree(reference_stacks()[0], stack)
+    (stack / "design.py").unlink()
+    shutil.copy(FIXTURES / "broken_syntax.yaml", stack / "design.yaml")
+    with pytest.raises(pulumi.RunError, match=r"design cannot be used:\n.*malformed YAML"):
+        _run(stack, "dev")
 
 
 def test_invalid_design_never_reaches_the_cloud(tmp_path: Path) -> None:
