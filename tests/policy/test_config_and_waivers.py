@@ -240,3 +240,29 @@ def test_rules_marked_not_waivable_ignore_waivers(tmp_path: Path, packs: PackSet
 def test_no_files_means_defaults(packs: PackSet) -> None:
     assert load_policy_config(None, packs) == PolicyConfig()
     assert load_waivers(None, packs).waivers == ()
+
+
+def test_a_renewed_waiver_wins_over_the_expired_one_before_it(tmp_path: Path, packs: PackSet) -> None:
+    expired = GOOD.replace("2027-01-31", "2026-11-01")
+    renewal = GOOD.split("\n", 1)[1].replace("2027-01-31", "2027-06-30").rstrip("\n") + "\n    environments: [prod]\n"
+    waivers = load_waivers(_write(tmp_path, "w.yaml", expired + renewal), packs)
+    (out,), unused = apply_waivers([_finding()], waivers, packs, "prod", TODAY, {"eks"})
+    assert out.status == "waived" and out.waiver is not None and out.waiver.expires.isoformat() == "2027-06-30"
+    (stale,) = unused
+    assert stale.waiver.expires.isoformat() == "2026-11-01"
+    assert stale.reason == "another waiver for SEC-EKS-001 on 'eks' applies; remove this one"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("sovereign-uk: {params: {allowed_regions: eu-west-2}}", "expected a list of strings"),
+        ("sovereign-uk: {params: {allowed_regions: [1, 2]}}", "expected a list of strings"),
+        ("energy: {params: {pue_target: .nan}}", "expected a finite number"),
+        ("energy: {params: {eed_threshold_kw: .inf}}", "expected a finite number"),
+    ],
+)
+def test_parameters_are_type_checked(tmp_path: Path, packs: PackSet, params: str, message: str) -> None:
+    path = _write(tmp_path, "policy.yaml", f"packs:\n  {params}\n")
+    with pytest.raises(InputError, match=message):
+        load_policy_config(path, packs)

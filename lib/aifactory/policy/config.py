@@ -24,6 +24,7 @@ Unknown packs, parameters and rule ids, wrong parameter types and bad enforcemen
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -133,7 +134,7 @@ def _check_against(config: PolicyConfig, packs: PackSet, lines: LineMap) -> None
             if param not in declared:
                 problems.append(_unknown(f"parameter of pack {name}", param, list(declared), lines, where, shown))
                 continue
-            mismatch = _type_mismatch(declared[param].default, value)
+            mismatch = _type_mismatch(declared[param].default, value, declared[param].type)
             if mismatch:
                 problems.append(InputError(mismatch, file=lines.file, line=lines.line_of(where), field=shown))
     for rule_id in config.rules:
@@ -149,10 +150,27 @@ def _unknown(
     return UnknownNameError(what, name, known, file=lines.file, line=lines.line_of(where), field=shown)
 
 
-def _type_mismatch(default: Any, value: Any) -> str | None:
-    """A message when ``value`` is not of the kind the parameter's default is (None accepts anything)."""
-    if default is None or value is None:
+_EXAMPLES: dict[str, Any] = {"number": 0.0, "string": "", "bool": False, "list": [], "strings": [""], "mapping": {}}
+
+
+def _type_mismatch(default: Any, value: Any, declared: str | None = None) -> str | None:
+    """A message when ``value`` is not of the kind the parameter takes (its declared type, else its default's)."""
+    if value is None:
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number (got {value!r})"
+    if isinstance(value, list | tuple) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        return f"expected finite numbers (got {value!r})"
+    if default is None:
+        if declared is None:
+            return None
+        if declared == "strings" and not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
+            return f"expected a list of strings, e.g. [eu-west-2] (got {value!r})"
+        default = _EXAMPLES[declared]
+    if isinstance(default, list | tuple) and default and isinstance(value, list | tuple):
+        item_kind = type(default[0])
+        if any(not isinstance(v, item_kind) for v in value):
+            return f"expected a list of {item_kind.__name__} values, like {default!r} (got {value!r})"
     if isinstance(default, bool) or isinstance(value, bool):
         ok = isinstance(default, bool) and isinstance(value, bool)
         kind = "true or false"

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -47,6 +47,8 @@ class PackParam(BaseModel):
 
     default: Any = None
     description: Annotated[str, Field(min_length=3)]
+    type: Literal["number", "string", "bool", "list", "strings", "mapping"] | None = None
+    """The value's kind, for parameters whose default (null) does not show it."""
 
 
 class PackInfo(BaseModel):

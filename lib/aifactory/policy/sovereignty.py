@@ -254,28 +254,46 @@ def regions_rule(j: Jurisdiction) -> Rule:
                     component=boundary.id,
                     field="allowed_regions",
                 )
+
+        def judge_site(site: Site, allowed: tuple[str, ...], who: str, field: str | None) -> Verdict:
+            where = "" if who == site.id else f"sits at site '{site.id}': "
+            if site.provider == "aws":
+                if site.region in allowed:
+                    return passed(f"{where}region {site.region} is allowed", component=who)
+                return fail(
+                    f"{where}region {site.region} is outside the allow-list ({_region_text(allowed)})",
+                    component=who,
+                    field=field or "region",
+                )
+            if site.country is None:
+                return fail(
+                    f"{where}an on-prem or colocation site must state its country",
+                    component=who,
+                    field=field or "country",
+                )
+            if site.country in countries:
+                return passed(f"{where}located in {site.country}", component=who)
+            return fail(
+                f"{where}located in {site.country}, outside {j.name} ({', '.join(sorted(countries))})",
+                component=who,
+                field=field or "country",
+            )
+
+        judged_sites = {s.id for s in scoped(ctx, "site")}
         for site in scoped(ctx, "site"):
             assert isinstance(site, Site)
-            if site.provider == "aws":
-                allowed = allowed_regions(ctx, ctx.boundary_of(site))
-                if site.region in allowed:
-                    yield passed(f"region {site.region} is allowed", component=site.id)
-                else:
-                    yield fail(
-                        f"region {site.region} is outside the allow-list ({_region_text(allowed)})",
-                        component=site.id,
-                        field="region",
-                    )
-            elif site.country is None:
-                yield fail("an on-prem or colocation site must state its country", component=site.id, field="country")
-            elif site.country in countries:
-                yield passed(f"located in {site.country}", component=site.id)
-            else:
-                yield fail(
-                    f"located in {site.country}, outside {j.name} ({', '.join(sorted(countries))})",
-                    component=site.id,
-                    field="country",
-                )
+            yield judge_site(site, allowed_regions(ctx, ctx.boundary_of(site)), site.id, None)
+        # Data sits where its site is: a component inside the boundary at a site outside it is judged too.
+        for component in ctx.design.components:
+            site_id = getattr(component, "site", None)
+            if site_id is None or site_id in judged_sites or not in_scope(ctx, component):
+                continue
+            try:
+                site = ctx.graph.component(site_id)
+            except KeyError:
+                continue  # a dangling link: reported by validation
+            if isinstance(site, Site):
+                yield judge_site(site, allowed_regions(ctx, ctx.boundary_of(component)), component.id, "site")
         for key in scoped(ctx, "key_management"):
             assert isinstance(key, KeyManagement)
             if key.key_region is not None:

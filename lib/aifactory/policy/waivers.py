@@ -147,10 +147,15 @@ def apply_waivers(
     for finding in findings:
         match = None
         if finding.status == "fail":
-            for index, waiver in enumerate(waivers.waivers):
-                if waiver.rule == finding.rule_id and waiver.target == finding.target and waiver.applies_in(env):
-                    match = index, waiver
-                    break
+            candidates = [
+                (index, waiver)
+                for index, waiver in enumerate(waivers.waivers)
+                if waiver.rule == finding.rule_id and waiver.target == finding.target and waiver.applies_in(env)
+            ]
+            # A current waiver wins over an expired one for the same finding (a renewal listed after it).
+            current = [c for c in candidates if c[1].expires >= today]
+            ranked = current or candidates
+            match = ranked[0] if ranked else None
         if match is None:
             out.append(finding)
             continue
@@ -211,4 +216,6 @@ def _why_unused(waiver: Waiver, findings: list[Finding], env: str | None, compon
             return f"no component {waiver.target!r} in the design"
         return f"rule {waiver.rule} does not apply to {waiver.target!r}"
     statuses = sorted({f.status for f in same_rule if f.target == waiver.target})
+    if statuses == ["waived"] or "fail" in statuses:
+        return f"another waiver for {waiver.rule} on {waiver.target!r} applies; remove this one"
     return f"rule {waiver.rule} does not fail for {waiver.target!r} ({', '.join(statuses)}); remove the waiver"
