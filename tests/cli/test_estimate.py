@@ -179,3 +179,21 @@ def test_cloud_only_fabrics_do_not_print_zero_switches() -> None:
 
     out = CliRunner().invoke(cli, ["estimate", "stacks/eu-sovereign-inference", "--env", "prod"]).stdout
     assert "cloud-managed fabrics only" in out and "fabric bisection" not in out
+
+
+def test_a_design_with_errors_is_not_estimated() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["estimate", "tests/fixtures/designs/broken_links.yaml"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "[wrong-link-kind] tune" in result.stderr and "not estimated" in result.stderr
+    as_json = runner.invoke(cli, ["estimate", "tests/fixtures/designs/broken_hardware_kind.yaml", "--format", "json"])
+    data = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and data["valid"] is False
+    assert {e["code"] for e in data["errors"]} == {"hardware-kind-mismatch"}
+    assert runner.invoke(cli, ["estimate", "tests/fixtures/designs/broken_catalogue.yaml"]).exit_code == 2

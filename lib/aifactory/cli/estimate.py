@@ -22,6 +22,7 @@ from rich.table import Table
 
 from aifactory.capacity import DesignEstimate, EstimateOptions, estimate_design
 from aifactory.errors import InputError
+from aifactory.validate import ValidationResult, validate
 
 from ._common import (
     EXIT_FINDINGS,
@@ -29,6 +30,7 @@ from ._common import (
     catalogue,
     catalogue_option,
     env_option,
+    err,
     handle_errors,
     load,
     out,
@@ -252,6 +254,40 @@ def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
     console.print(("[red]" if errors else "[green]") + escape(summary) + "[/]", markup=True)
 
 
+def _refuse_invalid(result: ValidationResult, fmt: str, env: str | None) -> None:
+    """Numbers for a design that is not well-formed would mislead: report its errors instead (exit 1 or 2).
+
+    Capacity errors are the estimate's own business: it prints them beside the numbers.
+    """
+    errors = [d for d in result.errors if not d.code.startswith("capacity-")]
+    if not errors:
+        return
+    if result.input_unusable:  # names that do not exist: the same exit-2 report as any unusable input
+        raise InputError.combine(
+            [
+                InputError(
+                    d.message,
+                    file=d.location.file if d.location else None,
+                    line=d.location.line if d.location else None,
+                    field=d.component,
+                )
+                for d in errors
+                if d.category == "input"
+            ],
+            "the design names things that do not exist",
+        )
+    if fmt == "json":
+        data = result.to_json()
+        data["errors"] = [e for e in data["errors"] if not e["code"].startswith("capacity-")]
+        click.echo(json.dumps({**data, "env": env}, indent=2))
+    for d in errors:
+        err.print(f"[red]error[/] {escape(str(d))}", markup=True)
+    err.print(
+        f"[red]not estimated:[/] the design has {len(errors)} error(s); fix them (aifactory validate)", markup=True
+    )
+    sys.exit(EXIT_FINDINGS)
+
+
 @click.command("estimate")
 @path_argument
 @env_option
@@ -272,7 +308,9 @@ def estimate_command(
     """Estimate GPUs, CPU nodes, fabric, power, racks, energy, carbon, cost and expected benchmark numbers for PATH."""
     options = EstimateOptions.from_settings(_parse_settings(settings))
     loaded = load(path, env)
-    est = estimate_design(loaded.design, catalogue(catalogue_path, loaded), options)
+    cat = catalogue(catalogue_path, loaded)
+    _refuse_invalid(validate(loaded.design, cat), fmt, env)
+    est = estimate_design(loaded.design, cat, options)
     if fmt == "json":
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
     else:
