@@ -163,3 +163,53 @@ def test_a_folder_of_stacks_checks_each_stack() -> None:
     code, out, _ = run("stacks", "--env", "prod", *TODAY, "--format", "json")
     assert code in (0, 1)
     assert "uk-sovereign-training" in [d["design"] for d in json.loads(out)["designs"]]
+
+
+def test_unwritable_outputs_exit_2_before_writing_anything(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    good = tmp_path / "out.sarif"
+    result = CliRunner().invoke(
+        cli,
+        ["check", "stacks/uk-sovereign-training", "--output", f"sarif={good}", "--output", f"junit={tmp_path}"],
+    )
+    assert result.exit_code == 2 and "is a folder; expected a file to write" in result.stderr
+    assert not good.exists()
+
+
+def test_reports_are_readable_by_others(tmp_path: Path) -> None:
+    import stat
+
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    out = tmp_path / "out.sarif"
+    CliRunner().invoke(cli, ["check", "stacks/uk-sovereign-training", "--output", f"sarif={out}"])
+    assert out.stat().st_mode & stat.S_IROTH
+
+
+def test_a_policy_config_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    stack = tmp_path / "stack"
+    shutil.copytree("stacks/uk-sovereign-training", stack)
+    (stack / "policy.yaml").unlink()
+    (stack / "policy.yaml").mkdir()
+    result = CliRunner().invoke(cli, ["check", str(stack)])
+    assert result.exit_code == 2 and "policy.yaml: expected a file, found a folder" in result.stderr
+
+
+def test_policy_test_on_a_folder_without_packs_is_a_usage_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aifactory.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["policy", "test", str(tmp_path)])
+    assert result.exit_code == 2 and "holds no pack" in result.stderr and "internal error" not in result.stderr

@@ -48,5 +48,7 @@ def test_policy_public_api() -> None:
 
 
 def test_report_public_api() -> None:
-    assert sorted(aifactory.report.__all__) == sorted(["FORMATS", "WRITERS", "CheckReport", "render", "write_atomic"])
+    assert sorted(aifactory.report.__all__) == sorted(
+        ["FORMATS", "WRITERS", "CheckReport", "check_writable", "render", "write_atomic"]
+    )
     assert aifactory.report.FORMATS == ("text", "json", "sarif", "junit", "markdown", "github")

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from aifactory.errors import InputError
 from aifactory.report import FORMATS, CheckReport, render, write_atomic
 from aifactory.report import sarif as sarif_writer
 
@@ -133,7 +134,7 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.fsync", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InputError, match="cannot write: No space left"):
         write_atomic(target, "second, longer content")
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["out.sarif"]

@@ -66,9 +66,13 @@ def handle_errors(json_errors: bool = False) -> Callable[[F], F]:
                     click.echo(json.dumps(input_error_json(exc, kwargs.get("path")), indent=2))
                 err.print(f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False)
                 sys.exit(EXIT_INPUT)
-            except click.exceptions.Exit:
-                raise
-            except (KeyboardInterrupt, BrokenPipeError):
+            except (click.exceptions.Exit, click.ClickException):
+                raise  # click reports these itself, with its usage exit code
+            except BrokenPipeError:
+                # the reader went away (e.g. `| head`): not an error of ours; 141 is what a shell reports
+                sys.stderr.close()
+                sys.exit(141)
+            except KeyboardInterrupt:
                 sys.exit(130)
             except Exception as exc:
                 if os.environ.get("AIFACTORY_DEBUG"):

@@ -24,7 +24,7 @@ from aifactory.policy.config import CONFIG_FILE, load_policy_config
 from aifactory.policy.engine import DesignCheck, check_design
 from aifactory.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifactory.policy.waivers import WAIVERS_FILE, load_waivers
-from aifactory.report import FORMATS, CheckReport, render, write_atomic
+from aifactory.report import FORMATS, CheckReport, check_writable, render, write_atomic
 
 from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
 
@@ -74,7 +74,11 @@ def _beside(folder: Path, name: str, explicit: str | None) -> Path | None:
     if explicit is not None:
         return Path(explicit)
     candidate = folder / name
-    return candidate if candidate.is_file() else None
+    if candidate.exists() and not candidate.is_file():
+        raise InputError(
+            f"expected a file, found {'a folder' if candidate.is_dir() else 'something else'}", file=str(candidate)
+        )
+    return candidate if candidate.exists() else None
 
 
 def _help_base() -> str | None:
@@ -164,6 +168,8 @@ def _check(
     day: dt.date,
     catalogue_path: str | None,
 ) -> None:
+    for file in files.values():
+        check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
     packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
     results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path)
     unusable = [d for r in results for d in r.input_errors]
@@ -179,8 +185,9 @@ def _check(
         ]
         raise InputError.combine(problems, "the design names things that do not exist")
     report = CheckReport(designs=tuple(results), rules=packs.rules, today=day, help_base_uri=_help_base())
-    for fmt, file in files.items():
-        write_atomic(file, render(report, fmt))
+    rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
+    for file, text in rendered.items():
+        write_atomic(file, text)
     for fmt in stdout_formats:
         click.echo(render(report, fmt), nl=False)
     if report.exit_code:

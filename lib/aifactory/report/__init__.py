@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import github, json_report, junit, markdown, sarif, text
-from ._io import write_atomic
+from ._io import check_writable, write_atomic
 from .model import CheckReport
 
 WRITERS: dict[str, Callable[[CheckReport], str]] = {
@@ -31,4 +31,4 @@ def render(report: CheckReport, fmt: str) -> str:
     return WRITERS[fmt](report)
 
 
-__all__ = ["FORMATS", "WRITERS", "CheckReport", "render", "write_atomic"]
+__all__ = ["FORMATS", "WRITERS", "CheckReport", "check_writable", "render", "write_atomic"]
