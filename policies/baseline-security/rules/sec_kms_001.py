@@ -12,7 +12,7 @@ def check(key: KeyManagement, ctx: PolicyContext) -> Verdict:
             f"{key.provider} keys live in a custom key store, which AWS KMS cannot rotate automatically; "
             "rotate them under the key store's own procedure"
         )
-    limit = int(ctx.params.get("kms_max_rotation_days", 365))
+    limit = int(ctx.params["kms_max_rotation_days"])
     if key.rotation_days is None:
         return fail("automatic key rotation is off", field="rotation_days")
     if key.rotation_days > limit:

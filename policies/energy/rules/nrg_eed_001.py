@@ -7,14 +7,14 @@ from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_ap
 def check(site: Site, ctx: PolicyContext) -> Verdict:
     if site.provider == "aws":
         return not_applicable("a cloud region's operator reports under the EED, not the tenant")
-    if site.country not in set(ctx.params.get("eu_countries", [])):
+    if site.country not in set(ctx.params["eu_countries"]):
         return not_applicable(f"the site is not in an EU member state ({site.country or 'country not stated'})")
     assert ctx.capacity is not None
     cap = ctx.capacity.sites.get(site.id)
     if cap is None:
         return not_evaluated("the capacity estimate has no figures for this site")
     it_kw = cap.it_kw
-    threshold = float(ctx.params.get("eed_threshold_kw", 500))
+    threshold = float(ctx.params["eed_threshold_kw"])
     if it_kw < threshold:
         return not_applicable(f"about {it_kw:,.0f} kW of IT power, below the {threshold:g} kW reporting threshold")
     if site.labels.get("eed-reporting"):

@@ -9,7 +9,7 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
     cap = ctx.capacity.sites.get(site.id)
     if cap is None:
         return not_evaluated("the capacity estimate has no figures for this site")
-    target = float(ctx.params.get("pue_target", 1.3))
+    target = float(ctx.params["pue_target"])
     source = "declared on the site" if cap.pue_source == "site" else cap.pue_source
     if cap.pue > target:
         return fail(f"PUE {cap.pue:g} ({source}) is above the {target:g} target", field="pue")

@@ -20,7 +20,7 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
         f"({'declared on the site' if cap.pue_source == 'site' else cap.pue_source}) "
         f"= {cap.facility_kw:,.0f} kW"
     )
-    wanted = float(ctx.params.get("min_power_headroom", 0.1))
+    wanted = float(ctx.params["min_power_headroom"])
     headroom = 1 - cap.facility_kw / site.power_budget_kw
     if headroom < wanted:
         usable = site.power_budget_kw * (1 - wanted)

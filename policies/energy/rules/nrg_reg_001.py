@@ -46,7 +46,7 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
     value = intensity(site, ctx)
     if value is None:
         return not_evaluated("no grid carbon intensity known: set grid_zone, region or grid_gco2e_per_kwh")
-    limit = float(ctx.params.get("carbon_threshold_gco2e_per_kwh", 300))
+    limit = float(ctx.params["carbon_threshold_gco2e_per_kwh"])
     market = f"; {site.renewable_share:.0%} contracted renewable supply (market-based)" if site.renewable_share else ""
     if value > limit:
         options = greener_regions(site, ctx, limit)

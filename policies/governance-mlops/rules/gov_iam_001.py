@@ -5,7 +5,7 @@ from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed
 
 
 def check(access: AccessControl, ctx: PolicyContext) -> list[Verdict]:
-    pairs = [tuple(p) for p in ctx.params.get("conflicting_permissions", [])]
+    pairs = [tuple(p) for p in ctx.params["conflicting_permissions"]]
     problems = []
     for role in access.roles:
         held = set(role.permissions)

@@ -13,7 +13,7 @@ def check(design: Design, ctx: PolicyContext) -> Iterator[Verdict]:
         yield fail("the design declares no access control, so no duty has an owner")
         return
     held = {p for a in controls for r in a.roles for p in r.permissions}
-    missing = [d for d in ctx.params.get("required_duties", []) if d not in held]
+    missing = [d for d in ctx.params["required_duties"] if d not in held]
     target = controls[0].id
     if missing:
         yield fail(f"no role holds {', '.join(missing)}", component=target, field="roles")

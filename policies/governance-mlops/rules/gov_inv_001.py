@@ -10,7 +10,7 @@ def check(component: Component, ctx: PolicyContext) -> Verdict:
         return not_applicable("not in production")
     if getattr(component, "role", "inference") == "general":
         return not_applicable("a general-purpose pool runs no AI system")
-    required = list(ctx.params.get("inventory_labels", []))
+    required = list(ctx.params["inventory_labels"])
     missing = [label for label in required if not component.labels.get(label)]
     if missing:
         return fail(f"missing inventory labels: {', '.join(missing)}", field="labels")

@@ -5,7 +5,7 @@ from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed
 
 
 def check(trail: AuditLog, ctx: PolicyContext) -> Verdict:
-    minimum = int(ctx.params.get("audit_log_min_retention_days", 365))
+    minimum = int(ctx.params["audit_log_min_retention_days"])
     if trail.retention_days < minimum:
         return fail(f"kept {trail.retention_days} days; at least {minimum} required", field="retention_days")
     return passed(f"kept {trail.retention_days} days")

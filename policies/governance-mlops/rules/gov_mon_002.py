@@ -8,7 +8,7 @@ def check(monitoring: Monitoring, ctx: PolicyContext) -> Verdict:
     endpoints = [c.id for c in ctx.linked(monitoring, "monitors") if c.kind == "model_serving" and ctx.is_production(c)]
     if not endpoints:
         return not_applicable("monitors no production endpoint")
-    minimum = int(ctx.params.get("monitoring_min_retention_days", 183))
+    minimum = int(ctx.params["monitoring_min_retention_days"])
     if monitoring.retention_days < minimum:
         return fail(
             f"keeps {monitoring.retention_days} days of data on {', '.join(endpoints)}; at least {minimum} required",

@@ -9,7 +9,7 @@ def check(fs: FileSystem, ctx: PolicyContext) -> Verdict:
         return not_applicable("not a production file system")
     if fs.engine == "fsx-lustre" and (fs.deployment_type or "").upper().startswith("SCRATCH"):
         return not_applicable(f"FSx {fs.deployment_type} file systems do not support automatic backups")
-    minimum = int(ctx.params.get("min_backup_retention_days", 7))
+    minimum = int(ctx.params["min_backup_retention_days"])
     if fs.backup_retention_days < minimum:
         got = "no backups" if fs.backup_retention_days == 0 else f"backups kept {fs.backup_retention_days} days"
         return fail(f"{got}; at least {minimum} days required", field="backup_retention_days")

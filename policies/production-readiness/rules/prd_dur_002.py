@@ -5,7 +5,7 @@ from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed
 
 
 def check(key: KeyManagement, ctx: PolicyContext) -> Verdict:
-    minimum = int(ctx.params.get("key_min_deletion_window_days", 30))
+    minimum = int(ctx.params["key_min_deletion_window_days"])
     if key.deletion_window_days < minimum:
         return fail(
             f"a scheduled deletion completes after {key.deletion_window_days} days; at least {minimum} required",

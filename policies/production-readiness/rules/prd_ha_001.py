@@ -9,7 +9,7 @@ def check(network: Network, ctx: PolicyContext) -> Verdict:
         return not_applicable("not a production network")
     if network.provider != "aws":
         return not_applicable("availability zones are a cloud concept; on-prem redundancy is the site's design")
-    minimum = int(ctx.params.get("min_availability_zones", 2))
+    minimum = int(ctx.params["min_availability_zones"])
     if network.availability_zones < minimum:
         return fail(
             f"spans {network.availability_zones} availability zone(s); at least {minimum} required",

@@ -8,7 +8,7 @@ from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_ap
 def check(serving: ModelServing, ctx: PolicyContext) -> list[Verdict]:
     if not ctx.is_production(serving):
         return [not_applicable("not a production endpoint")]
-    minimum = int(ctx.params.get("min_serving_replicas", 2))
+    minimum = int(ctx.params["min_serving_replicas"])
     out = []
     if serving.min_replicas < minimum:
         out.append(
