@@ -199,9 +199,13 @@ def test_smallest_radix_builds_three_tiers() -> None:
 
 
 def test_scalable_unit_smaller_than_a_leaf() -> None:
+    # 20 nodes per leaf need only 20 uplinks for 1:1, not all 32 spare ports: 16 leaves x 20 = 320 leaf-spine
+    # cables over spines that divide 20 evenly (16 x 20 = 320 links / 64 ports -> 5 spines, 4 links per leaf)
     s = fat_tree(nodes=40, gpus_per_node=8, link_gbps=400, switch_radix=64, scalable_unit_nodes=20)
     assert (s.scalable_units, s.leaf) == (2, 16)
-    assert s.oversubscription_achieved == pytest.approx(20 / 32)
+    assert s.leaf_uplinks == 20 and s.leaf_spine_cables == 320
+    assert s.spine == 5
+    assert s.oversubscription_achieved == pytest.approx(1.0)
 
 
 def test_transceiver_media_and_twin_port_optics() -> None:

@@ -188,6 +188,10 @@ def size_fat_tree(inp: FabricSizingInput) -> FabricSizing:
     rails = inp.gpus_per_node
     down, up = leaf_port_split(radix, inp.oversubscription)
     su_nodes = inp.scalable_unit_nodes if inp.scalable_unit_nodes is not None else down
+    # A leaf serving fewer nodes than its down ports needs only enough uplinks for the target ratio;
+    # cabling every spare port would buy spines and optics that carry nothing.
+    if su_nodes < down:
+        up = min(up, math.ceil(su_nodes / inp.oversubscription))
     sus = math.ceil(inp.nodes / su_nodes)
     leaves = sus * rails
     endpoints = inp.nodes * rails
