@@ -228,6 +228,8 @@ def test_leaf_port_split() -> None:
     [
         ({"nodes": 0}, "nodes"),
         ({"nodes": -3}, "nodes"),
+        ({"gpus_per_node": 1000}, "gpus_per_node"),
+        ({"link_gbps": 1e308}, "link_gbps"),
         ({"gpus_per_node": 0}, "gpus_per_node"),
         ({"link_gbps": 0}, "link_gbps"),
         ({"switch_radix": 2}, "switch_radix"),

@@ -558,7 +558,7 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
             f"ring all-reduce of 1 GiB over {gpus:,} ranks: bus bandwidth peak {wire} = "
             f"{num(one.peak_busbw_gbs)} GB/s, "
             f"latency {num(one.latency_us)} us + {num(one.bandwidth_time_us)} us on the wire -> busbw "
-            f"{num(one.busbw_gbs)} GB/s ({one.bound}-bound)"
+            f"{num(one.busbw_gbs)} GB/s ({link if one.bound == 'nvlink' else one.bound}-bound)"
         )
         explain["nic_gbps_per_gpu"] = f"{nic_how} = {num(nic)} Gb/s" if nic is not None else nic_how
     if fabric is not None and fabric.in_network_reduction:

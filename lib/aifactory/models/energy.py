@@ -8,8 +8,9 @@
 Formulas:
 
 * Annual IT MWh = IT kW (typical when given, else peak) x utilisation x ``hours_per_year`` (8760) / 1000;
-  facility MWh = IT MWh x PUE. Utilisation scales the draw linearly, as if idle draw were zero — pass
-  typical power to soften that.
+  facility MWh = IT MWh x PUE. ``utilisation`` is the share of the year the system is busy, and the draw
+  while busy is the typical power (a busy GPU rarely sits at its maximum); idle hours count as zero draw,
+  which understates energy for systems idle for long stretches — lower bound, not an average.
 * Carbon tCO2e = facility MWh x grid gCO2e/kWh x (1 - renewable share) / 1000 (MWh x g/kWh = kg; / 1000 = t).
   With ``renewable_share=0`` this is **location-based** (GHG Protocol Scope 2): the average intensity of the
   local grid. A non-zero share models **market-based** accounting: contractual renewable supply (PPAs,

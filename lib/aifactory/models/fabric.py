@@ -69,6 +69,10 @@ __all__ = [
 
 #: Smallest radix that builds a tree that fans out: a three-tier spine needs >= 2 ports down.
 MIN_SWITCH_RADIX = 4
+MAX_RAILS = 72
+"""An NVL72 rack-scale system exposes at most 72 GPUs behind one scale-out domain."""
+MAX_LINK_GBPS = 3200
+"""IBTA roadmap LDR (3200 Gb/s per 4x port), the fastest link in the catalogue."""
 
 LinkMedia = Literal["optical", "aoc", "dac"]
 
@@ -104,6 +108,18 @@ class FabricSizingInput(FrozenModel):
         require_int_at_least("nodes", self.nodes, 1)
         require_int_at_least("gpus_per_node", self.gpus_per_node, 1)
         require_positive("link_gbps", self.link_gbps)
+        # Bounds of real hardware, so a typo (1e308 Gb/s, 1000 rails) is caught at the flag, not downstream.
+        if self.gpus_per_node > MAX_RAILS:
+            raise InputError(
+                f"expected at most {MAX_RAILS} rails (GPUs per node) per node, got {self.gpus_per_node}",
+                field="gpus_per_node",
+            )
+        if self.link_gbps > MAX_LINK_GBPS:
+            raise InputError(
+                f"expected a port speed of at most {MAX_LINK_GBPS:,} Gb/s (beyond the IBTA/Ethernet roadmaps), "
+                f"got {self.link_gbps:g}",
+                field="link_gbps",
+            )
         if self.switch_radix < MIN_SWITCH_RADIX:
             raise InputError(
                 f"expected a switch radix >= {MIN_SWITCH_RADIX} to build any fat tree "
