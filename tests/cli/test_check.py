@@ -213,3 +213,17 @@ def test_policy_test_on_a_folder_without_packs_is_a_usage_error(tmp_path: Path) 
 
     result = CliRunner().invoke(cli, ["policy", "test", str(tmp_path)])
     assert result.exit_code == 2 and "holds no pack" in result.stderr and "internal error" not in result.stderr
+
+
+def test_enforcement_for_an_unknown_environment_is_an_error(tmp_path: Path) -> None:
+    import shutil
+
+    stack = tmp_path / "stack"
+    shutil.copytree("stacks/uk-sovereign-training", stack)
+    config = stack / "policy.yaml"
+    config.write_text(config.read_text().replace("{dev: advisory,", "{dve: advisory,"))
+    result = CliRunner().invoke(cli, ["check", str(stack)])
+    assert result.exit_code == 2
+    assert "packs.production-readiness.enforcement.dve: no environment 'dve' in this stack; known: dev, prod" in (
+        result.stderr
+    )

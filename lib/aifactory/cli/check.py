@@ -18,9 +18,9 @@ from pathlib import Path
 
 import click
 
-from aifactory.design.loader import DESIGN_FILES
+from aifactory.design.loader import DESIGN_FILES, environment_files
 from aifactory.errors import InputError
-from aifactory.policy.config import CONFIG_FILE, load_policy_config
+from aifactory.policy.config import CONFIG_FILE, PolicyConfig, load_policy_config
 from aifactory.policy.engine import DesignCheck, check_design
 from aifactory.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifactory.policy.waivers import WAIVERS_FILE, load_waivers
@@ -70,6 +70,23 @@ def expand_paths(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _check_environment_names(config: PolicyConfig, folder: Path) -> None:
+    """An enforcement setting for an environment the stack does not have is a typo that would do nothing."""
+    known = set(environment_files(folder)) | set(config.production_environments)
+    problems = [
+        InputError(
+            f"no environment {key!r} in this stack; known: {', '.join(sorted(known)) or 'none'} "
+            "(or production, non-production, default)",
+            file=config.file,
+            field=f"{where}.{key}",
+        )
+        for where, key in config.environment_keys()
+        if key not in known
+    ]
+    if problems:
+        raise InputError.combine(problems, "the policy config names environments this stack does not have")
+
+
 def _beside(folder: Path, name: str, explicit: str | None) -> Path | None:
     if explicit is not None:
         return Path(explicit)
@@ -103,6 +120,7 @@ def run_check(
         loaded = load(path, env)
         folder = loaded.stack_dir or loaded.file.parent
         config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
+        _check_environment_names(config, folder)
         waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
         cat = catalogue(catalogue_path, loaded)
         results.append(

@@ -25,6 +25,7 @@ Unknown packs, parameters and rule ids, wrong parameter types and bad enforcemen
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -84,6 +85,16 @@ class PolicyConfig(BaseModel):
 
     def params(self, pack: Pack) -> dict[str, Any]:
         return {**pack.defaults(), **self.settings(pack.name).params}
+
+    def environment_keys(self) -> list[tuple[str, str]]:
+        """Every environment named in an enforcement mapping, with the setting it sits in (for checking)."""
+        found: list[tuple[str, str]] = []
+        named = [(f"packs.{n}.enforcement", s.enforcement) for n, s in (self.packs or {}).items()]
+        named += [(f"rules.{r}.enforcement", s.enforcement) for r, s in self.rules.items()]
+        for where, spec in named:
+            if isinstance(spec, Mapping):
+                found.extend((where, key) for key in spec if key not in ("production", "non-production", "default"))
+        return found
 
     def enforcement_specs(self, rule: Rule, pack: Pack) -> tuple[EnforcementSpec | None, ...]:
         """Settings that decide a rule's enforcement, most specific first."""
