@@ -104,3 +104,12 @@ def test_field_lines_locate_link_problems(fixtures: Path) -> None:
     by_code = {d.code: d for d in diags}
     assert by_code["wrong-link-kind"].location.line == 34  # the 'fabric: lake' line
     assert by_code["unknown-link-target"].location.line == 39  # the 'artifact_store: lakehouse' line
+
+
+def test_a_component_in_one_boundary_at_a_site_in_another() -> None:
+    uk = SovereignBoundary(id="uk", jurisdiction="UK")
+    us = SovereignBoundary(id="us", jurisdiction="US")
+    virginia = Site(id="virginia", provider="aws", region="us-east-1", inside=us)
+    key = KeyManagement(id="kms", inside=uk)
+    lake = DataLake(id="lake", encrypted_by=key, inside=uk, site=virginia)
+    assert _codes(uk, us, virginia, key, lake) == [("placement-mismatch", "lake")]

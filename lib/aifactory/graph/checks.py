@@ -96,6 +96,16 @@ def placement(g: DesignGraph) -> Iterator[Diagnostic]:
             yield component.problem(
                 "outside-site", "the design declares sites but this component is at none (field 'site')"
             )
+        site_id, inside = getattr(component, "site", None), getattr(component, "inside", None)
+        if site_id in g.graph and inside is not None:
+            site_inside = getattr(g.component(site_id), "inside", None)
+            if site_inside is not None and site_inside != inside:
+                yield component.problem(
+                    "placement-mismatch",
+                    f"is inside boundary {inside!r} but sits at site {site_id!r}, which is inside {site_inside!r}; "
+                    "data sits where its site is",
+                    field="site",
+                )
 
 
 STRUCTURAL_CHECKS: tuple[Check, ...] = (
