@@ -97,7 +97,7 @@ def placement(g: DesignGraph) -> Iterator[Diagnostic]:
                 "outside-site", "the design declares sites but this component is at none (field 'site')"
             )
         site_id, inside = getattr(component, "site", None), getattr(component, "inside", None)
-        if site_id in g.graph and inside is not None:
+        if isinstance(site_id, str) and site_id in g.graph and inside is not None:
             site_inside = getattr(g.component(site_id), "inside", None)
             if site_inside is not None and site_inside != inside:
                 yield component.problem(
