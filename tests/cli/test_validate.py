@@ -149,3 +149,8 @@ def test_a_stacks_catalogue_yaml_is_used_by_every_command(tmp_path: Path) -> Non
     assert not any("eu-west-9" in m for m in messages) and any("p5.48xl" in m for m in messages)
     _, _, err = run("check", str(stack))
     assert "eu-west-9" not in err and "p5.48xl" in err
+
+
+def test_text_summary_names_the_environment() -> None:
+    code, out, _ = run("validate", "stacks/uk-sovereign-training", "--env", "prod")
+    assert code == 0 and "valid design 'uk-sovereign-training' [prod]: " in out

@@ -46,7 +46,7 @@ def validate_command(path: str, env: str | None, catalogue_path: str | None, fmt
             + f": {len(result.design.components)} components, {result.graph.graph.number_of_edges()} links, "
             f"{len(result.errors)} errors, {len(result.warnings)} warnings"
         )
-        out.print(("[green]valid[/] " if result.valid else "[red]invalid[/] ") + summary, markup=True)
+        out.print(("[green]valid[/] " if result.valid else "[red]invalid[/] ") + escape(summary), markup=True)
     if result.input_unusable:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_OK if result.valid else EXIT_FINDINGS)
