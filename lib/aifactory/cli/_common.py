@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from aifactory.catalogue import Catalogue, load_catalogue
 from aifactory.design.loader import LoadedDesign, load_design
@@ -64,7 +65,7 @@ def handle_errors(json_errors: bool = False) -> Callable[[F], F]:
             except InputError as exc:
                 if json_errors and kwargs.get("fmt") == "json":
                     click.echo(json.dumps(input_error_json(exc, kwargs.get("path")), indent=2))
-                err.print(f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False)
+                err.print(f"[bold red]error:[/] {escape(exc.render())}", markup=True, highlight=False)
                 sys.exit(EXIT_INPUT)
             except (click.exceptions.Exit, click.ClickException):
                 raise  # click reports these itself, with its usage exit code
@@ -78,7 +79,7 @@ def handle_errors(json_errors: bool = False) -> Callable[[F], F]:
                 if os.environ.get("AIFACTORY_DEBUG"):
                     raise
                 err.print(
-                    f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                    f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
                     "This is a bug in aifactory; rerun with AIFACTORY_DEBUG=1 for the traceback and report it.",
                     markup=True,
                 )
