@@ -158,6 +158,8 @@ def test_text_summary_names_the_environment() -> None:
 
 def test_error_messages_keep_their_square_brackets(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
-    path.write_text("name: x\ncomponents:\n  - kind: network\n    id: n\n    provider: aws\n    cidr: '[10.0.0.0/16]'\n")
+    path.write_text(
+        "name: x\ncomponents:\n  - kind: network\n    id: n\n    provider: aws\n    cidr: '[10.0.0.0/16]'\n"
+    )
     code, _, err = run("validate", str(path))
     assert code == 2 and "(got '[10.0.0.0/16]')" in err
