@@ -17,7 +17,7 @@ import datetime as dt
 import ipaddress
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from aifactory.design.component import SPEC_CONFIG, Component, Link, Ref
 from aifactory.errors import Diagnostic
@@ -26,13 +26,25 @@ from ._placement import Placed
 
 
 class Attestation(BaseModel):
-    """An obligation code cannot prove (operator personnel, legal immunity), recorded with evidence and expiry."""
+    """An obligation code cannot prove (operator personnel, legal immunity), recorded with evidence and expiry.
+
+    ``status`` says whether the obligation is met, or knowingly not met with the residual risk accepted by
+    ``accepted_by`` (a named role): an accepted risk is recorded, but it does not satisfy the obligation.
+    """
 
     model_config = SPEC_CONFIG
 
     obligation: Annotated[str, Field(min_length=8)]
     evidence: Annotated[str, Field(min_length=3)]
     expires: dt.date
+    status: Literal["met", "risk-accepted"] = "met"
+    accepted_by: Annotated[str | None, Field(min_length=2)] = None
+
+    @model_validator(mode="after")
+    def _acceptance(self) -> Attestation:
+        if (self.status == "risk-accepted") != (self.accepted_by is not None):
+            raise ValueError("accepted_by names who accepted the risk: set it exactly when status is 'risk-accepted'")
+        return self
 
 
 class SovereignBoundary(Component):

@@ -57,10 +57,13 @@ eu = SovereignBoundary(
             obligation=(
                 "Provider legal seat and exposure to non-EU law assessed against SecNumCloud 19.6 (immunity): "
                 "AWS EMEA SARL (Luxembourg) contracts, US-parent access risk recorded in the transfer impact "
-                "assessment and mitigated by customer-managed keys; not immune, residual risk accepted by the DPO"
+                "assessment and mitigated by customer-managed keys; not immune"
             ),
             evidence="https://compliance.example.eu/evidence/provider-legal-exposure-tia-2026",
             expires="2027-11-30",
+            # A commercial-partition provider cannot meet the immunity criterion; the gap is recorded, not hidden.
+            status="risk-accepted",
+            accepted_by="data protection officer",
         ),
         Attestation(
             obligation=(

@@ -200,12 +200,12 @@ def _region_text(regions: tuple[str, ...]) -> str:
 
 
 def _attested(ctx: PolicyContext, needles: list[str]) -> list[Attestation]:
-    """Unexpired attestations of the judged boundaries that mention any of ``needles``."""
+    """Unexpired attestations of met obligations, in the judged boundaries, that mention any of ``needles``."""
     found = []
     for boundary in boundaries(ctx):
         for a in boundary.attestations:
             text = a.obligation.lower()
-            if a.expires >= ctx.today and any(n.lower() in text for n in needles):
+            if a.expires >= ctx.today and a.status == "met" and any(n.lower() in text for n in needles):
                 found.append(a)
     return found
 
@@ -707,13 +707,27 @@ def attestations_rule(j: Jurisdiction) -> Rule:
                 yield fail(
                     f"attestation expired on {a.expires}: {a.obligation}", component=boundary.id, field="attestations"
                 )
-            current = [a.obligation.lower() for a in boundary.attestations if a.expires >= ctx.today]
-            missing = [
-                r for r in required if not any(alt.strip().lower() in text for alt in r.split("|") for text in current)
-            ]
-            if missing:
+            current = [a for a in boundary.attestations if a.expires >= ctx.today]
+
+            def covering(requirement: str, pool: list[Attestation]) -> Attestation | None:
+                alternatives = [alt.strip().lower() for alt in requirement.split("|")]
+                return next((a for a in pool if any(alt in a.obligation.lower() for alt in alternatives)), None)
+
+            met = [a for a in current if a.status == "met"]
+            missing = [r for r in required if covering(r, met) is None]
+            accepted = {r: covering(r, [a for a in current if a.status == "risk-accepted"]) for r in missing}
+            for requirement, attestation in accepted.items():
+                if attestation is not None:
+                    yield fail(
+                        f"not met, risk accepted by {attestation.accepted_by}: {requirement} "
+                        f"(recorded until {attestation.expires})",
+                        component=boundary.id,
+                        field="attestations",
+                    )
+            unrecorded = [r for r, a in accepted.items() if a is None]
+            if unrecorded:
                 yield fail(
-                    f"no unexpired attestation covers: {'; '.join(missing)}",
+                    f"no unexpired attestation covers: {'; '.join(unrecorded)}",
                     component=boundary.id,
                     field="attestations",
                 )
@@ -740,8 +754,9 @@ def attestations_rule(j: Jurisdiction) -> Rule:
             "Some obligations cannot be seen in infrastructure code: who operates the platform and where, the "
             "provider's legal exposure, the legal basis for any transfer. They are recorded as attestations "
             "with evidence and an expiry; the rule checks that each required one (pack parameter "
-            "required_attestations; 'A|B' accepts either) is present and that none has expired. It checks the "
-            "record exists, not that the claim is true."
+            "required_attestations; 'A|B' accepts either) is present and that none has expired. An obligation "
+            "recorded as not met with the risk accepted (status risk-accepted, accepted_by) stays a finding, "
+            "naming who accepted it. It checks the record exists, not that the claim is true."
         ),
         severity="low",
         target="design",
