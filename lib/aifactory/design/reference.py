@@ -14,11 +14,11 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
 from pydantic.fields import FieldInfo
 
 from aifactory.design.component import Component
 from aifactory.design.design import Design
+from aifactory.templating import template_environment
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,7 @@ def kind_docs() -> list[KindDoc]:
     return docs
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("aifactory.design", "templates"),
-    autoescape=False,
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-)
+_ENV = template_environment("aifactory.design")
 
 
 def blueprint_reference() -> str:

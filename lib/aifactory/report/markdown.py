@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from aifactory.policy.findings import Finding
+from aifactory.templating import template_environment
 
 from .model import CheckReport, location_text, sort_key
 
@@ -17,17 +18,7 @@ def _cell(text: object) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("aifactory.report", "templates"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["cell"] = _cell
-    env.filters["where"] = location_text
-    return env
+    return template_environment("aifactory.report", cell=_cell, where=location_text)
 
 
 def render(report: CheckReport) -> str:

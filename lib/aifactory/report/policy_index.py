@@ -13,6 +13,7 @@ import jinja2
 from aifactory.policy.enforcement import EnforcementSpec
 from aifactory.policy.packs import Pack, PackSet
 from aifactory.policy.rule import Rule
+from aifactory.templating import template_environment
 
 
 def _enforcement(spec: EnforcementSpec | None) -> str:
@@ -32,19 +33,13 @@ def _value(value: Any) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("aifactory.report", "templates"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
+    return template_environment(
+        "aifactory.report",
+        enforcement=_enforcement,
+        applies=_applies,
+        value=_value,
+        anchor=lambda rule_id: rule_id.lower(),
     )
-    env.filters["enforcement"] = _enforcement
-    env.filters["applies"] = _applies
-    env.filters["value"] = _value
-    env.filters["anchor"] = lambda rule_id: rule_id.lower()
-    return env
 
 
 def _packs(packs: PackSet, only: tuple[str, ...] = ()) -> list[Pack]:
