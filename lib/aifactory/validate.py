@@ -67,8 +67,11 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def validate(design: Design, catalogue: Catalogue | None = None) -> ValidationResult:
-    """Build the graph and run every structural and catalogue check. Never raises for a bad design."""
+def validate(design: Design, catalogue: Catalogue | None = None, *, capacity: bool = True) -> ValidationResult:
+    """Build the graph and run every structural and catalogue check. Never raises for a bad design.
+
+    ``capacity=False`` leaves out the capacity findings, for callers that compute the estimate themselves.
+    """
     if catalogue is None:
         from aifactory.catalogue import load_catalogue
 
@@ -76,7 +79,8 @@ def validate(design: Design, catalogue: Catalogue | None = None) -> ValidationRe
     graph = build_graph(design)
     diagnostics = structural_diagnostics(graph)
     diagnostics.extend(catalogue_diagnostics(design, catalogue))
-    diagnostics.extend(capacity_findings(design, catalogue))
+    if capacity:
+        diagnostics.extend(capacity_findings(design, catalogue))
     # Report in reading order: by file, then line, so the output follows the design top to bottom.
     diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
     graph.diagnostics = diagnostics

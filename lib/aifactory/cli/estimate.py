@@ -309,7 +309,7 @@ def estimate_command(
     options = EstimateOptions.from_settings(_parse_settings(settings))
     loaded = load(path, env)
     cat = catalogue(catalogue_path, loaded)
-    _refuse_invalid(validate(loaded.design, cat), fmt, env)
+    _refuse_invalid(validate(loaded.design, cat, capacity=False), fmt, env)  # the estimate has its own
     est = estimate_design(loaded.design, cat, options)
     if fmt == "json":
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
