@@ -8,37 +8,37 @@ OUT    ?= out
 
 .PHONY: demo test lint typecheck bench clean
 
-$(BIN)/aifactory: pyproject.toml
+$(BIN)/aifab: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 ## demo: the main job, offline, on the embedded reference architecture
-demo: $(BIN)/aifactory
+demo: $(BIN)/aifab
 	@mkdir -p $(OUT)
-	$(BIN)/aifactory validate $(STACK) --env $(ENV)
-	$(BIN)/aifactory estimate $(STACK) --env $(ENV)
-	$(BIN)/aifactory estimate $(STACK) --env $(ENV) --format json > $(OUT)/estimate.json
-	$(BIN)/aifactory check $(STACK) --env $(ENV) --format text \
+	$(BIN)/aifab validate $(STACK) --env $(ENV)
+	$(BIN)/aifab estimate $(STACK) --env $(ENV)
+	$(BIN)/aifab estimate $(STACK) --env $(ENV) --format json > $(OUT)/estimate.json
+	$(BIN)/aifab check $(STACK) --env $(ENV) --format text \
 		--output sarif=$(OUT)/check.sarif --output junit=$(OUT)/check.junit.xml \
 		--output markdown=$(OUT)/check.md --output json=$(OUT)/check.json
-	$(BIN)/aifactory graph $(STACK) --env $(ENV) --format mermaid > $(OUT)/graph.mmd
-	$(BIN)/aifactory design export $(STACK) --env $(ENV) > $(OUT)/design.yaml
+	$(BIN)/aifab graph $(STACK) --env $(ENV) --format mermaid > $(OUT)/graph.mmd
+	$(BIN)/aifab design export $(STACK) --env $(ENV) > $(OUT)/design.yaml
 	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml"
 
 ## test: lint, type-check and the whole test suite
-test: $(BIN)/aifactory lint typecheck
+test: $(BIN)/aifab lint typecheck
 	$(BIN)/pytest -q
 
-lint: $(BIN)/aifactory
+lint: $(BIN)/aifab
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(BIN)/aifactory
+typecheck: $(BIN)/aifab
 	$(BIN)/mypy lib blueprints
 
-bench: $(BIN)/aifactory
+bench: $(BIN)/aifab
 	$(BIN)/python benchmarks/bench_design_scale.py
 	$(BIN)/python benchmarks/bench_design_scale.py --nodes-per-pool 1
 	$(BIN)/python benchmarks/bench_estimate_scale.py

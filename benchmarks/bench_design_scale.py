@@ -16,7 +16,7 @@ import resource
 import time
 import tracemalloc
 
-from aifactory.blueprints import (
+from aifab.blueprints import (
     DataLake,
     Fabric,
     FileSystem,
@@ -29,10 +29,10 @@ from aifactory.blueprints import (
     Site,
     SovereignBoundary,
 )
-from aifactory.catalogue import load_catalogue
-from aifactory.design.component import Component
-from aifactory.design.design import Design
-from aifactory.validate import validate
+from aifab.catalogue import load_catalogue
+from aifab.design.component import Component
+from aifab.design.design import Design
+from aifab.validate import validate
 
 GPUS_PER_NODE = 8
 

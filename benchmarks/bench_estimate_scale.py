@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_design_scale import GPUS_PER_NODE, generate
 
-from aifactory.capacity import DesignEstimate, estimate_design
-from aifactory.catalogue import load_catalogue
-from aifactory.design.design import Design
-from aifactory.validate import ValidationResult, validate
+from aifab.capacity import DesignEstimate, estimate_design
+from aifab.catalogue import load_catalogue
+from aifab.design.design import Design
+from aifab.validate import ValidationResult, validate
 
 
 def run_once(design: Design) -> tuple[float, float, DesignEstimate, ValidationResult]:

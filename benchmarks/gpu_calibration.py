@@ -1,6 +1,6 @@
 """Measure what the capacity models assume about one GPU: dense GEMM TFLOP/s and HBM copy bandwidth.
 
-Runs where PyTorch sees a CUDA GPU and prints one JSON object; compare it with ``aifactory estimate``'s
+Runs where PyTorch sees a CUDA GPU and prints one JSON object; compare it with ``aifab estimate``'s
 ``expected.gemm_tflops_per_gpu`` (peak dense x ``achievable_gemm_efficiency``) and the catalogue's
 ``memory_bandwidth_tbs`` for that accelerator. Without a GPU it says so and exits 0.
 

@@ -4,7 +4,7 @@ listing it in :data:`KINDS`; the loader, the graph, the exporter, the docs and t
 
 from __future__ import annotations
 
-from aifactory.design.component import Component
+from aifab.design.component import Component
 
 from .compute import AcceleratorPool, CpuPool, GpuPool, KubernetesCluster, TrainingWorkload
 from .edge import EdgeSite

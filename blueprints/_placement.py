@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from aifactory.design.component import Component, Link, Ref
+from aifab.design.component import Component, Link, Ref
 
 
 class Placed(Component):

@@ -5,7 +5,7 @@ hardware must carry, and validation checks it against the catalogue: a ``gpu_poo
 ``accelerator_pool`` non-GPU accelerators, a ``cpu_pool`` none (a CPU-only type such as c7i.48xlarge).
 Training pools that span nodes use a fabric; every pool joins a cluster.
 
->>> from aifactory.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
+>>> from aifab.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
 >>> eks = KubernetesCluster(id="eks", provider="eks", version="1.35", network="vpc")
 >>> train = GpuPool(id="train", role="training", instance_type="p5.48xlarge", node_count=16,
 ...                 fabric="efa", cluster=eks,
@@ -20,8 +20,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from aifactory.design.component import SPEC_CONFIG, Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, NETWORK, Placed
 

@@ -1,6 +1,6 @@
 """Edge: inference sites close to users or machines, with latency targets.
 
->>> from aifactory.blueprints.edge import EdgeSite
+>>> from aifab.blueprints.edge import EdgeSite
 >>> factory = EdgeSite(id="plant-7", location_name="Sheffield plant 7", latency_target_ms=20,
 ...                    accelerator="l4", node_count=2, upstream_round_trip_ms=14, syncs_models_from="mlflow")
 >>> factory.serves_locally
@@ -13,8 +13,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from aifactory.design.component import Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import Placed
 

@@ -1,6 +1,6 @@
 """Environments: experimentation, staging and production, kept apart by account, namespace and data rules.
 
->>> from aifactory.blueprints.environment import Environment
+>>> from aifab.blueprints.environment import Environment
 >>> prod = Environment(id="prod", purpose="production", aws_account_id="111122223333")
 >>> exp = Environment(id="exp", purpose="experimentation", aws_account_id="444455556666",
 ...                   may_read_production_data=False)
@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from aifactory.design.component import Component, Link, Ref
+from aifab.design.component import Component, Link, Ref
 
 
 class Environment(Component):

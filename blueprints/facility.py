@@ -3,7 +3,7 @@
 A site is where physical things sit: an on-prem or colocation data hall, or an AWS region (where the
 power and cooling are the provider's and only the region, its grid and PUE matter).
 
->>> from aifactory.blueprints.facility import Site
+>>> from aifab.blueprints.facility import Site
 >>> hall = Site(id="slough-dh2", provider="colo", country="GB", grid_zone="GB",
 ...             power_budget_kw=2500, cooling="direct-liquid", max_kw_per_rack=80, pue=1.25,
 ...             renewable_share=0.6, energy_usd_per_mwh=180)
@@ -17,8 +17,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from aifactory.design.component import Component, Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import Component, Link, Ref
+from aifab.errors import Diagnostic
 
 Cooling = Literal["air", "rear-door", "direct-liquid", "immersion"]
 

@@ -1,7 +1,7 @@
 """MLOps: experiment tracking and model registry (MLflow), pipelines and training operator (Kubeflow),
 monitoring (Prometheus/Grafana with GPU telemetry), and model serving.
 
->>> from aifactory.blueprints.mlops import ExperimentTracking, ModelServing, Monitoring, Pipelines
+>>> from aifab.blueprints.mlops import ExperimentTracking, ModelServing, Monitoring, Pipelines
 >>> mlflow = ExperimentTracking(id="mlflow", artifact_store="lake", runs_on="eks")
 >>> kfp = Pipelines(id="kubeflow", runs_on="eks", reads_from=("lake",), tracks_to=mlflow)
 >>> mon = Monitoring(id="monitoring", runs_on="eks", monitors=("train", "eks"))
@@ -16,8 +16,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from aifactory.design.component import Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import CLUSTER, Placed
 from .compute import POOL_KINDS

@@ -1,6 +1,6 @@
 """Networking: the accelerator fabric (InfiniBand, EFA, RoCE Ethernet) and the cluster's IP network.
 
->>> from aifactory.blueprints.network import Fabric, Network
+>>> from aifab.blueprints.network import Fabric, Network
 >>> ib = Fabric(id="ib", technology="infiniband", link_gbps=400, switch_model="quantum-2-qm9700",
 ...             topology="rail-optimised-fat-tree", scalable_unit_nodes=32)
 >>> vpc = Network(id="vpc", provider="aws", cidr="10.20.0.0/16", availability_zones=3)
@@ -15,7 +15,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from aifactory.errors import Diagnostic
+from aifab.errors import Diagnostic
 
 from ._placement import Placed
 

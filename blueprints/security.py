@@ -1,6 +1,6 @@
 """Security and governance: key management, audit logging, and access control with separated roles.
 
->>> from aifactory.blueprints.security import AccessControl, AuditLog, KeyManagement, Role
+>>> from aifab.blueprints.security import AccessControl, AuditLog, KeyManagement, Role
 >>> kms = KeyManagement(id="kms", provider="aws-kms")
 >>> trail = AuditLog(id="audit", provider="cloudtrail", encrypted_by=kms, stores_in="audit-lake")
 >>> rbac = AccessControl(id="rbac", identity_provider="entra-id", roles=(
@@ -19,8 +19,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from aifactory.design.component import SPEC_CONFIG, Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, Placed
 

@@ -1,7 +1,7 @@
 """Sovereignty: a boundary with a jurisdiction, its allowed regions, key custody and egress rules;
 and an on-prem private cloud as a deployment target beside AWS.
 
->>> from aifactory.blueprints.sovereign import Attestation, SovereignBoundary
+>>> from aifab.blueprints.sovereign import Attestation, SovereignBoundary
 >>> uk = SovereignBoundary(
 ...     id="uk", jurisdiction="UK", key_custody="customer-hsm", egress="allow-list",
 ...     egress_allow=("10.0.0.0/8",),
@@ -19,8 +19,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from aifactory.design.component import SPEC_CONFIG, Component, Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import SPEC_CONFIG, Component, Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import Placed
 

@@ -1,6 +1,6 @@
 """Storage: the data lake (object store), a distributed file system (e.g. Lustre), a vector database.
 
->>> from aifactory.blueprints.storage import DataLake, FileSystem, LifecycleRule, VectorDatabase
+>>> from aifab.blueprints.storage import DataLake, FileSystem, LifecycleRule, VectorDatabase
 >>> lake = DataLake(id="lake", encrypted_by="kms", object_lock="governance", object_lock_retention_days=365,
 ...                 lifecycle=(LifecycleRule(prefix="checkpoints/", expire_noncurrent_after_days=30),))
 >>> fsx = FileSystem(id="scratch", engine="fsx-lustre", deployment_type="PERSISTENT_2",
@@ -17,8 +17,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from aifactory.design.component import SPEC_CONFIG, Link, Ref
-from aifactory.errors import Diagnostic
+from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.errors import Diagnostic
 
 from ._placement import CLUSTER, ENCRYPTION_KEY, NETWORK, Placed
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
-from aifactory.design.loader import load_design
+from aifab.cli.main import cli
+from aifab.design.loader import load_design
 
 from .conftest import ROOT
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import aifactory
+import aifab
 
 
 def test_public_api_is_exactly_this() -> None:
-    assert sorted(aifactory.__all__) == sorted(
+    assert sorted(aifab.__all__) == sorted(
         [
             "Catalogue",
             "Design",
@@ -24,12 +24,12 @@ def test_public_api_is_exactly_this() -> None:
             "validate",
         ]
     )
-    for name in aifactory.__all__:
-        assert getattr(aifactory, name) is not None
+    for name in aifab.__all__:
+        assert getattr(aifab, name) is not None
 
 
 def test_end_to_end_through_the_public_api() -> None:
-    loaded = aifactory.load_design("stacks/uk-sovereign-training", env="prod")
-    result = aifactory.validate(loaded.design, aifactory.load_catalogue())
+    loaded = aifab.load_design("stacks/uk-sovereign-training", env="prod")
+    result = aifab.validate(loaded.design, aifab.load_catalogue())
     assert result.valid
     assert result.graph.deployment_order()[0] == ["experimentation", "uk"]

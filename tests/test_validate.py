@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.blueprints import AcceleratorPool, CpuPool, GpuPool, KubernetesCluster, Network, Site
-from aifactory.blueprints.compute import ComputePool
-from aifactory.catalogue import load_catalogue
-from aifactory.design.design import Design
-from aifactory.errors import Diagnostic
-from aifactory.validate import validate
+from aifab.blueprints import AcceleratorPool, CpuPool, GpuPool, KubernetesCluster, Network, Site
+from aifab.blueprints.compute import ComputePool
+from aifab.catalogue import load_catalogue
+from aifab.design.design import Design
+from aifab.errors import Diagnostic
+from aifab.validate import validate
 
 CPU_TYPES = ["c7a.48xlarge", "c7i.48xlarge", "m7i.24xlarge", "m7i.48xlarge", "r7a.48xlarge"]
 
@@ -86,7 +86,7 @@ def test_node_models_are_checked_too() -> None:
 
 
 def test_mismatch_points_at_the_hardware_field(fixtures: Path) -> None:
-    from aifactory.design.loader import load_design
+    from aifab.design.loader import load_design
 
     result = validate(load_design(fixtures / "broken_hardware_kind.yaml").design)
     got = [(d.code, d.component, d.location.line if d.location else None) for d in result.errors]

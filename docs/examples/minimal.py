@@ -1,7 +1,7 @@
 """The smallest useful design, in Python: two p5 nodes on EFA in a London EKS cluster."""
 
-from aifactory.blueprints import Fabric, GpuPool, KubernetesCluster, Network, Site
-from aifactory.design.design import Design
+from aifab.blueprints import Fabric, GpuPool, KubernetesCluster, Network, Site
+from aifab.design.design import Design
 
 london = Site(id="london", provider="aws", region="eu-west-2")
 vpc = Network(id="vpc", provider="aws", cidr="10.0.0.0/16", site=london)

@@ -5,6 +5,6 @@ Run with `pulumi preview --policy-pack policies/energy`.
 
 from pathlib import Path
 
-from aifactory.policy.crossguard import serve
+from aifab.policy.crossguard import serve
 
 serve(Path(__file__).resolve().parent)

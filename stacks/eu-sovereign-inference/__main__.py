@@ -6,6 +6,6 @@ a design with errors never reaches the cloud. Cloud resources are added by the d
 
 from pathlib import Path
 
-from aifactory.program import run_stack
+from aifab.program import run_stack
 
 stack = run_stack(Path(__file__).parent)

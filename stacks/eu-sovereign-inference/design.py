@@ -13,7 +13,7 @@ One region only: the catalogue prices GPU instances in no other EU region, so a 
 could be neither priced nor shown to offer the hardware; resilience is three availability zones.
 """
 
-from aifactory.blueprints import (
+from aifab.blueprints import (
     AccessControl,
     Attestation,
     AuditLog,
@@ -37,7 +37,7 @@ from aifactory.blueprints import (
     TrainingWorkload,
     VectorDatabase,
 )
-from aifactory.design.design import Design
+from aifab.design.design import Design
 
 REGION = "eu-north-1"
 

@@ -7,7 +7,7 @@ keys, audit logging with separated roles, and an edge inference site — all ins
 boundary.
 """
 
-from aifactory.blueprints import (
+from aifab.blueprints import (
     AccessControl,
     Attestation,
     AuditLog,
@@ -33,7 +33,7 @@ from aifactory.blueprints import (
     TrainingWorkload,
     VectorDatabase,
 )
-from aifactory.design.design import Design
+from aifab.design.design import Design
 
 # --- sovereignty and facilities -------------------------------------------------------------------
 uk = SovereignBoundary(

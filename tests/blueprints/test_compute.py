@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import CpuPool, GpuPool, KubernetesCluster, TrainingWorkload
+from aifab.blueprints import CpuPool, GpuPool, KubernetesCluster, TrainingWorkload
 
 
 def test_exactly_one_of_instance_type_or_node_model() -> None:

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-import aifactory.blueprints as blueprints
+import aifab.blueprints as blueprints
 
 MODULES = sorted({cls.__module__ for cls in blueprints.KINDS})
 

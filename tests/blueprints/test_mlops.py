@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import ExperimentTracking, ModelServing, Monitoring, Pipelines
+from aifab.blueprints import ExperimentTracking, ModelServing, Monitoring, Pipelines
 
 
 def test_services_must_run_on_a_cluster() -> None:

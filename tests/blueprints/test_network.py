@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import Fabric, Network
+from aifab.blueprints import Fabric, Network
 
 
 def test_link_speed_must_exist_for_the_technology() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import AccessControl, AuditLog, KeyManagement, Role
+from aifab.blueprints import AccessControl, AuditLog, KeyManagement, Role
 
 
 def test_roles_are_unique_and_queryable() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import Attestation, EdgeSite, Environment, PrivateCloud, Site, SovereignBoundary
+from aifab.blueprints import Attestation, EdgeSite, Environment, PrivateCloud, Site, SovereignBoundary
 
 
 def test_boundary_egress_rules() -> None:
@@ -24,9 +24,9 @@ def test_attestation_needs_a_real_obligation_and_date() -> None:
 
 
 def test_private_cloud_requires_a_site() -> None:
-    from aifactory.design.design import Design
-    from aifactory.graph.build import build_graph
-    from aifactory.graph.checks import required_links
+    from aifab.design.design import Design
+    from aifab.graph.build import build_graph
+    from aifab.graph.checks import required_links
 
     pc = PrivateCloud(id="pc", platform="openstack", operator="ops team")
     assert [d.code for d in required_links(build_graph(Design(name="x", components=[pc])))] == ["missing-link"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import DataLake, FileSystem, LifecycleRule, VectorDatabase
+from aifab.blueprints import DataLake, FileSystem, LifecycleRule, VectorDatabase
 
 
 def test_object_lock_needs_versioning_and_retention() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.design.design import Design
-from aifactory.design.loader import load_design
+from aifab.design.design import Design
+from aifab.design.loader import load_design
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from aifactory.capacity import DesignEstimate, estimate_design
-from aifactory.validate import validate
+from aifab.capacity import DesignEstimate, estimate_design
+from aifab.validate import validate
 
 from .conftest import fixture_design
 
@@ -113,9 +113,9 @@ def test_json_keeps_gpu_keys_and_adds_cpu_ones(est: DesignEstimate) -> None:
 
 
 def test_serving_and_workload_on_a_cpu_pool_are_noted_not_estimated() -> None:
-    from aifactory.blueprints import CpuPool, ModelServing, Site, TrainingWorkload
-    from aifactory.capacity import capacity_findings
-    from aifactory.design.design import Design
+    from aifab.blueprints import CpuPool, ModelServing, Site, TrainingWorkload
+    from aifab.capacity import capacity_findings
+    from aifab.design.design import Design
 
     site = Site(id="virginia", provider="aws", region="us-east-1")
     pool = CpuPool(

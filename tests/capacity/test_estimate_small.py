@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from aifactory.capacity import DesignEstimate, EstimateOptions, estimate_design
+from aifab.capacity import DesignEstimate, EstimateOptions, estimate_design
 
 from .conftest import fixture_design
 
@@ -181,8 +181,8 @@ def test_options_change_the_numbers() -> None:
 
 
 def test_serving_replicas_and_tokens() -> None:
-    from aifactory.blueprints import GpuPool, ModelServing, Site
-    from aifactory.design.design import Design
+    from aifab.blueprints import GpuPool, ModelServing, Site
+    from aifab.design.design import Design
 
     site = Site(id="va", provider="aws", region="us-east-1")
     pool = GpuPool(id="infer", role="inference", instance_type="g6e.48xlarge", node_count=2, site=site)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.capacity import FINDING_CODES, EstimateOptions, capacity_findings, estimate_design
-from aifactory.catalogue import load_catalogue
-from aifactory.errors import Diagnostic, InputError
-from aifactory.validate import validate
+from aifab.capacity import FINDING_CODES, EstimateOptions, capacity_findings, estimate_design
+from aifab.catalogue import load_catalogue
+from aifab.errors import Diagnostic, InputError
+from aifab.validate import validate
 
 from ..conftest import FIXTURES as DESIGN_FIXTURES
 from ..conftest import reference_stacks
@@ -80,8 +80,8 @@ def test_storage_data_loading_too_slow() -> None:
 
 
 def test_storage_unchecked_without_file_system() -> None:
-    from aifactory.blueprints import GpuPool, Site, TrainingWorkload
-    from aifactory.design.design import Design
+    from aifab.blueprints import GpuPool, Site, TrainingWorkload
+    from aifab.design.design import Design
 
     site = Site(id="va", provider="aws", region="us-east-1")
     pool = GpuPool(
@@ -141,8 +141,8 @@ def test_fsx_tier_capacity_and_deployment_type() -> None:
     [("either", True, True), ("binary", False, True), ("aws-console", True, False)],
 )
 def test_fsx_capacity_notation(notation: str, valid_48: bool, valid_46_875: bool) -> None:
-    from aifactory.blueprints import FileSystem, Site
-    from aifactory.design.design import Design
+    from aifab.blueprints import FileSystem, Site
+    from aifab.design.design import Design
 
     site = Site(id="l", provider="aws", region="eu-west-2")
 
@@ -162,8 +162,8 @@ def test_fsx_capacity_notation(notation: str, valid_48: bool, valid_46_875: bool
 
 
 def test_serving_that_does_not_fit_is_a_warning() -> None:
-    from aifactory.blueprints import GpuPool, ModelServing, Site
-    from aifactory.design.design import Design
+    from aifab.blueprints import GpuPool, ModelServing, Site
+    from aifab.design.design import Design
 
     site = Site(id="va", provider="aws", region="us-east-1")
     pool = GpuPool(id="small", role="inference", instance_type="g6.xlarge", node_count=1, site=site)
@@ -196,7 +196,7 @@ def test_validate_reports_capacity_findings_at_the_line() -> None:
 @pytest.mark.parametrize("stack", reference_stacks(), ids=lambda p: p.name)
 @pytest.mark.parametrize("env", [None, "dev", "prod"])
 def test_reference_stacks_have_no_capacity_findings(stack: Path, env: str | None) -> None:
-    from aifactory.design.loader import load_design
+    from aifab.design.loader import load_design
 
     assert capacity_findings(load_design(stack, env=env).design) == []
 
@@ -208,13 +208,13 @@ def test_reference_stacks_have_no_capacity_findings(stack: Path, env: str | None
     ),
 )
 def test_findings_never_raise_on_broken_designs(name: str) -> None:
-    from aifactory.design.loader import load_design
+    from aifab.design.loader import load_design
 
     assert isinstance(capacity_findings(load_design(DESIGN_FIXTURES / name).design), list)
 
 
 def test_a_bug_in_an_estimator_becomes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aifactory.capacity._pools as pools
+    import aifab.capacity._pools as pools
 
     def boom(*_: object) -> None:
         raise ZeroDivisionError("division by zero")

@@ -1,4 +1,4 @@
-"""The public API of ``aifactory.capacity`` is small and deliberate; every default is documented and sourced."""
+"""The public API of ``aifab.capacity`` is small and deliberate; every default is documented and sourced."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
-import aifactory.capacity as capacity
-from aifactory.capacity import EstimateOptions
-from aifactory.errors import InputError
+import aifab.capacity as capacity
+from aifab.capacity import EstimateOptions
+from aifab.errors import InputError
 
 EXPECTED = {
     "FINDING_CODES",
@@ -78,7 +78,7 @@ def test_options_are_immutable() -> None:
         EstimateOptions().utilisation = 0.1  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("module", ["aifactory.capacity", "aifactory.capacity.options", "aifactory.capacity._format"])
+@pytest.mark.parametrize("module", ["aifab.capacity", "aifab.capacity.options", "aifab.capacity._format"])
 def test_docstring_examples_run(module: str) -> None:
     import doctest
     import importlib

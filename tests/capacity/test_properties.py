@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aifactory.blueprints import Fabric, FileSystem, GpuPool, Site, TrainingWorkload
-from aifactory.capacity import DesignEstimate, estimate_design
-from aifactory.design.design import Design
+from aifab.blueprints import Fabric, FileSystem, GpuPool, Site, TrainingWorkload
+from aifab.capacity import DesignEstimate, estimate_design
+from aifab.design.design import Design
 
 
 def design(onprem_nodes: int, cloud_nodes: int) -> Design:

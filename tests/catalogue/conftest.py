@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import Catalogue, load_catalogue
+from aifab.catalogue import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from aifactory.catalogue import Catalogue, CatalogueEntry
+from aifab.catalogue import Catalogue, CatalogueEntry
 
 SECTIONS = (
     "accelerators",

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from aifactory.catalogue import Catalogue, load_catalogue
-from aifactory.errors import InputError, UnknownNameError
+from aifab.catalogue import Catalogue, load_catalogue
+from aifab.errors import InputError, UnknownNameError
 
 
 def test_builtin_catalogue_is_read_once_and_shared() -> None:

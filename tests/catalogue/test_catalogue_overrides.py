@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import load_catalogue
-from aifactory.errors import InputError, UnknownNameError
+from aifab.catalogue import load_catalogue
+from aifab.errors import InputError, UnknownNameError
 
 Write = Callable[..., Path]
 

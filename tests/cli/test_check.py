@@ -1,4 +1,4 @@
-"""`aifactory check`: exit codes, several outputs at once, and clear errors for unusable input."""
+"""`aifab check`: exit codes, several outputs at once, and clear errors for unusable input."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aifactory.cli.check import parse_outputs
-from aifactory.cli.main import cli
+from aifab.cli.check import parse_outputs
+from aifab.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "tests/policy/fixtures/good.yaml"
@@ -59,7 +59,7 @@ def test_mandatory_findings_exit_1_and_every_output_is_written(tmp_path: Path) -
     assert "mandatory finding(s) stand" in err
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
     assert ET.parse(junit).getroot().tag == "testsuites"
-    assert md.read_text().startswith("## aifactory check")
+    assert md.read_text().startswith("## aifab check")
     assert json.loads(js.read_text())["summary"]["exit_code"] == 1
 
 
@@ -168,7 +168,7 @@ def test_a_folder_of_stacks_checks_each_stack() -> None:
 def test_unwritable_outputs_exit_2_before_writing_anything(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     good = tmp_path / "out.sarif"
     result = CliRunner().invoke(
@@ -184,7 +184,7 @@ def test_reports_are_readable_by_others(tmp_path: Path) -> None:
 
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     out = tmp_path / "out.sarif"
     CliRunner().invoke(cli, ["check", "stacks/uk-sovereign-training", "--output", f"sarif={out}"])
@@ -196,7 +196,7 @@ def test_a_policy_config_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
 
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     stack = tmp_path / "stack"
     shutil.copytree("stacks/uk-sovereign-training", stack)
@@ -209,7 +209,7 @@ def test_a_policy_config_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
 def test_policy_test_on_a_folder_without_packs_is_a_usage_error(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     result = CliRunner().invoke(cli, ["policy", "test", str(tmp_path)])
     assert result.exit_code == 2 and "holds no pack" in result.stderr and "internal error" not in result.stderr

@@ -1,4 +1,4 @@
-"""`aifactory estimate`: JSON keys, the golden estimate of the reference stack, text output, exit codes."""
+"""`aifab estimate`: JSON keys, the golden estimate of the reference stack, text output, exit codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
+from aifab.cli.main import cli
 
 from ..capacity.conftest import FIXTURES as CAPACITY
 from ..conftest import FIXTURES, reference_stacks
@@ -175,7 +175,7 @@ def test_set_and_catalogue_overrides(tmp_path: Path) -> None:
 def test_cloud_only_fabrics_do_not_print_zero_switches() -> None:
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     out = CliRunner().invoke(cli, ["estimate", "stacks/eu-sovereign-inference", "--env", "prod"]).stdout
     assert "cloud-managed fabrics only" in out and "fabric bisection" not in out
@@ -186,7 +186,7 @@ def test_a_design_with_errors_is_not_estimated() -> None:
 
     from click.testing import CliRunner
 
-    from aifactory.cli.main import cli
+    from aifab.cli.main import cli
 
     runner = CliRunner()
     result = runner.invoke(cli, ["estimate", "tests/fixtures/designs/broken_links.yaml"])

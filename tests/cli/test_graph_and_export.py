@@ -1,4 +1,4 @@
-"""`aifactory graph` and `aifactory design export`."""
+"""`aifab graph` and `aifab design export`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
+from aifab.cli.main import cli
 
 
 def test_graph_json_mermaid_dot(fixtures: Path) -> None:
@@ -39,7 +39,7 @@ def test_export_yaml_and_json(fixtures: Path, tmp_path: Path) -> None:
 
 
 def test_internal_errors_are_reported_without_traceback(monkeypatch, fixtures: Path) -> None:  # type: ignore[no-untyped-def]
-    import aifactory.cli.graph as graph_cli
+    import aifab.cli.graph as graph_cli
 
     def boom(*_: object) -> str:
         raise RuntimeError("kaboom")

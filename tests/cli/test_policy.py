@@ -1,4 +1,4 @@
-"""`aifactory policy list | test | docs`: the rule index and the test harness for pack authors."""
+"""`aifab policy list | test | docs`: the rule index and the test harness for pack authors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
+from aifab.cli.main import cli
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -38,8 +38,8 @@ def test_the_builtin_examples_pass() -> None:
 
 GOOD_RULE = '''"""ACME-NET-001: networks are not called default."""
 
-from aifactory.blueprints import Network
-from aifactory.policy import Rule, example, fail, passed
+from aifab.blueprints import Network
+from aifab.policy import Rule, example, fail, passed
 
 
 def check(network, ctx):

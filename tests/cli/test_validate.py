@@ -1,4 +1,4 @@
-"""`aifactory validate`: exit codes, text and JSON output, for valid and broken designs."""
+"""`aifab validate`: exit codes, text and JSON output, for valid and broken designs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
+from aifab.cli.main import cli
 
 from ..conftest import reference_stacks
 
@@ -116,7 +116,7 @@ def test_help_and_version() -> None:
     code, out, _ = run("--help")
     assert code == 0 and "validate" in out and "graph" in out and "design" in out
     code, out, _ = run("--version")
-    assert code == 0 and out.startswith("aifactory, version ")
+    assert code == 0 and out.startswith("aifab, version ")
 
 
 def test_catalogue_overrides_make_a_new_name_known(fixtures: Path, tmp_path: Path) -> None:

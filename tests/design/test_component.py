@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aifactory.blueprints import DataLake, GpuPool, KeyManagement
-from aifactory.errors import Location
+from aifab.blueprints import DataLake, GpuPool, KeyManagement
+from aifab.errors import Location
 
 
 def test_links_accept_components_and_store_ids() -> None:

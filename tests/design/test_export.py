@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.design.export import export_design
-from aifactory.design.loader import load_design
+from aifab.design.export import export_design
+from aifab.design.loader import load_design
 from tests.golden import assert_golden
 
 from ..conftest import reference_stacks

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.design.loader import load_design
-from aifactory.errors import InputError
+from aifab.design.loader import load_design
+from aifab.errors import InputError
 
 STACK = "stacks/uk-sovereign-training"
 
@@ -46,7 +46,7 @@ def test_unknown_environment_lists_known_ones() -> None:
 def _stack(tmp_path: Path, overrides: str) -> Path:
     (tmp_path / "Pulumi.yaml").write_text("name: t\nruntime: python\n")
     (tmp_path / "design.yaml").write_text((Path("tests/fixtures/designs/minimal.yaml")).read_text())
-    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aifactory:overrides:\n" + overrides)
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aifab:overrides:\n" + overrides)
     return tmp_path
 
 
@@ -57,7 +57,7 @@ def test_overlay_errors_point_at_the_environment_file(tmp_path: Path) -> None:
     problems = {p.message: p for p in err.value.problems}
     bad_count = next(p for m, p in problems.items() if "greater than or equal to 1" in m)
     assert bad_count.file.endswith("Pulumi.dev.yaml") and bad_count.line == 4  # type: ignore[union-attr]
-    assert bad_count.field == "aifactory:overrides.train.node_count"
+    assert bad_count.field == "aifab:overrides.train.node_count"
     assert any("unknown component 'ghost'" in m for m in problems)
 
 

@@ -9,14 +9,14 @@ import jsonschema
 import pytest
 import yaml
 
-import aifactory.blueprints as blueprints
-from aifactory.design.export import design_document
-from aifactory.design.loader import load_design
-from aifactory.design.reference import blueprint_reference, design_schema
+import aifab.blueprints as blueprints
+from aifab.design.export import design_document
+from aifab.design.loader import load_design
+from aifab.design.reference import blueprint_reference, design_schema
 
 from ..conftest import ROOT, reference_stacks
 
-REGENERATE = "aifactory design reference > docs/blueprints.md && aifactory design schema > docs/design.schema.json"
+REGENERATE = "aifab design reference > docs/blueprints.md && aifab design schema > docs/design.schema.json"
 
 
 def test_docs_are_current() -> None:

@@ -7,9 +7,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aifactory.design.loader import design_from_data
-from aifactory.design.yamlsource import read_yaml
-from aifactory.errors import InputError
+from aifab.design.loader import design_from_data
+from aifab.design.yamlsource import read_yaml
+from aifab.errors import InputError
 
 
 def test_lines_of_nested_values() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from aifactory.blueprints import DataLake, Environment, KeyManagement
-from aifactory.design.design import Design
-from aifactory.design.loader import load_design
-from aifactory.graph.build import GraphError, build_graph
+from aifab.blueprints import DataLake, Environment, KeyManagement
+from aifab.design.design import Design
+from aifab.design.loader import load_design
+from aifab.graph.build import GraphError, build_graph
 
 
 def _chain() -> Design:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aifactory.blueprints import (
+from aifab.blueprints import (
     DataLake,
     Environment,
     GpuPool,
@@ -14,10 +14,10 @@ from aifactory.blueprints import (
     Site,
     SovereignBoundary,
 )
-from aifactory.design.design import Design
-from aifactory.design.loader import load_design
-from aifactory.graph.build import build_graph
-from aifactory.graph.checks import structural_diagnostics
+from aifab.design.design import Design
+from aifab.design.loader import load_design
+from aifab.graph.build import build_graph
+from aifab.graph.checks import structural_diagnostics
 
 
 def _codes(*components: object) -> list[tuple[str, str | None]]:
@@ -57,7 +57,7 @@ def test_encrypted_store_without_key() -> None:
 
 
 def test_required_link_missing() -> None:
-    from aifactory.blueprints import ExperimentTracking
+    from aifab.blueprints import ExperimentTracking
 
     net = Network(id="vpc", provider="aws", cidr="10.0.0.0/16")
     eks = KubernetesCluster(id="eks", provider="eks", network=net)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from aifactory.design.loader import load_design
-from aifactory.graph.build import build_graph
-from aifactory.graph.render import to_dot, to_json, to_mermaid
+from aifab.design.loader import load_design
+from aifab.graph.build import build_graph
+from aifab.graph.render import to_dot, to_json, to_mermaid
 
 
 def _graph(fixtures: Path):  # type: ignore[no-untyped-def]

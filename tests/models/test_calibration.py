@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import load_catalogue
-from aifactory.models import PoolComputeInput, pool_compute
+from aifab.catalogue import load_catalogue
+from aifab.models import PoolComputeInput, pool_compute
 
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
 

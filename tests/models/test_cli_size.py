@@ -1,4 +1,4 @@
-"""``aifactory size fabric``: JSON and text output, usage errors and model input errors (exit 2)."""
+"""``aifab size fabric``: JSON and text output, usage errors and model input errors (exit 2)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from aifactory.cli.size import size
+from aifab.cli.size import size
 
 BASE = ["fabric", "--nodes", "128", "--gpus-per-node", "8", "--link-gbps", "400", "--radix", "64"]
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.collectives import (
+from aifab.errors import InputError
+from aifab.models.collectives import (
     CollectiveInput,
     CollectiveOp,
     busbw_factor,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.compute import (
+from aifab.errors import InputError
+from aifab.models.compute import (
     InferenceInput,
     PoolComputeInput,
     TrainingInput,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.energy import CostLine, EnergyInput, estimate_energy
+from aifab.errors import InputError
+from aifab.models.energy import CostLine, EnergyInput, estimate_energy
 
 
 def test_on_prem_su_worked_by_hand() -> None:

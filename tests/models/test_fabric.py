@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.fabric import (
+from aifab.errors import InputError
+from aifab.models.fabric import (
     FabricSizing,
     FabricSizingInput,
     cloud_fabric,

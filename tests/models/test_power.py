@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.power import PowerInput, size_power
+from aifab.errors import InputError
+from aifab.models.power import PowerInput, size_power
 
 # One SU of DGX H100 (10.2 kW max, 8U each) with its fabric, storage and management as plain inputs.
 SU: dict[str, Any] = {

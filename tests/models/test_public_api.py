@@ -1,4 +1,4 @@
-"""The public API of ``aifactory.models`` is small and deliberate: guard it, and the model conventions."""
+"""The public API of ``aifab.models`` is small and deliberate: guard it, and the model conventions."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
-import aifactory.models as models
-from aifactory.errors import InputError
-from aifactory.models import FabricSizingInput, PowerInput
+import aifab.models as models
+from aifab.errors import InputError
+from aifab.models import FabricSizingInput, PowerInput
 
 EXPECTED = {
     "CheckpointInput",

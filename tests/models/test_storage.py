@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifactory.errors import InputError
-from aifactory.models.storage import (
+from aifab.errors import InputError
+from aifab.models.storage import (
     CheckpointInput,
     DataLoadingInput,
     VectorDbInput,

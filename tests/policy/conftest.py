@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import Catalogue, load_catalogue
-from aifactory.policy import PackSet, builtin_policies_dir, load_packs
+from aifab.catalogue import Catalogue, load_catalogue
+from aifab.policy import PackSet, builtin_policies_dir, load_packs
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.errors import InputError, Location
-from aifactory.policy import Finding, PackSet, load_policy_config, load_waivers
-from aifactory.policy.config import PolicyConfig, default_packs
-from aifactory.policy.enforcement import resolve
-from aifactory.policy.waivers import apply_waivers
+from aifab.errors import InputError, Location
+from aifab.policy import Finding, PackSet, load_policy_config, load_waivers
+from aifab.policy.config import PolicyConfig, default_packs
+from aifab.policy.enforcement import resolve
+from aifab.policy.waivers import apply_waivers
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -76,8 +76,8 @@ rules:
 
 
 def _design() -> object:
-    from aifactory.blueprints import SovereignBoundary
-    from aifactory.design.design import Design
+    from aifab.blueprints import SovereignBoundary
+    from aifab.design.design import Design
 
     return Design(name="d", components=[SovereignBoundary(id="eu", jurisdiction="EU")])
 

@@ -17,8 +17,8 @@ import pulumi_policy as pp
 import pulumi_policy.policy as pp_policy
 import pytest
 
-from aifactory.policy import builtin_policies_dir
-from aifactory.policy.crossguard import checked, load, policies
+from aifab.policy import builtin_policies_dir
+from aifab.policy.crossguard import checked, load, policies
 
 REPORT_FIXTURES = Path(__file__).resolve().parents[1] / "report" / "fixtures"
 PACK_DIRS = sorted(p.parent for p in builtin_policies_dir().glob("*/PulumiPolicy.yaml"))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aifactory.policy import PackSet
-from aifactory.report.policy_index import render_index
+from aifab.policy import PackSet
+from aifab.report.policy_index import render_index
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "policies.md"
 
 
 def test_policy_index_is_up_to_date(packs: PackSet) -> None:
     assert DOCS.read_text(encoding="utf-8") == render_index(packs), (
-        "docs/policies.md is stale; regenerate it with: aifactory policy docs --output docs/policies.md"
+        "docs/policies.md is stale; regenerate it with: aifab policy docs --output docs/policies.md"
     )
 
 

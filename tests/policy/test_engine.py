@@ -8,12 +8,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from aifactory.blueprints import DataLake, KeyManagement, KubernetesCluster
-from aifactory.catalogue import Catalogue
-from aifactory.design.design import Design
-from aifactory.errors import InputError
-from aifactory.graph.build import build_graph
-from aifactory.policy import (
+from aifab.blueprints import DataLake, KeyManagement, KubernetesCluster
+from aifab.catalogue import Catalogue
+from aifab.design.design import Design
+from aifab.errors import InputError
+from aifab.graph.build import build_graph
+from aifab.policy import (
     PackSet,
     ResourceSubject,
     Rule,
@@ -24,9 +24,9 @@ from aifactory.policy import (
     passed,
     run_rule,
 )
-from aifactory.policy.engine import frozen_graph, make_context
-from aifactory.policy.packs import load_rule_file
-from aifactory.policy.rule import RuleDefinitionError
+from aifab.policy.engine import frozen_graph, make_context
+from aifab.policy.packs import load_rule_file
+from aifab.policy.rule import RuleDefinitionError
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -131,12 +131,12 @@ def test_loading_twice_gives_new_objects_and_no_side_effects(packs: PackSet) -> 
     again = load_packs(builtin_policies_dir())
     assert again.rules.keys() == packs.rules.keys()
     assert again.rule("SEC-EKS-001") is not packs.rule("SEC-EKS-001")
-    assert not {m for m in set(sys.modules) - before if m.startswith("_aifactory_rules")}
+    assert not {m for m in set(sys.modules) - before if m.startswith("_aifab_rules")}
 
 
 RULE = """
-from aifactory.blueprints import KeyManagement
-from aifactory.policy import Rule, example, passed
+from aifab.blueprints import KeyManagement
+from aifab.policy import Rule, example, passed
 
 rule = Rule(id="{id}", title="T", why="W", severity="low", pack="{pack}", applies_to=("key_management",),
             check=lambda k, ctx: passed(), passing=(example(KeyManagement(id="k")),),
@@ -204,7 +204,7 @@ def test_example_locations_point_at_the_rule_file(packs: PackSet) -> None:
 
 
 def test_component_kinds_in_applies_to_exist(packs: PackSet) -> None:
-    from aifactory.blueprints import registry
+    from aifab.blueprints import registry
 
     kinds = set(registry())
     for rule in packs.rules.values():
@@ -213,7 +213,7 @@ def test_component_kinds_in_applies_to_exist(packs: PackSet) -> None:
 
 
 def test_context_queries(catalogue: Catalogue) -> None:
-    from aifactory.blueprints import Environment, SovereignBoundary
+    from aifab.blueprints import Environment, SovereignBoundary
 
     design = Design(
         name="q",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import Catalogue
-from aifactory.design.loader import load_design
-from aifactory.policy import PackSet, PolicyConfig, WaiverFile, check_design
-from aifactory.policy.frameworks import FRAMEWORKS
+from aifab.catalogue import Catalogue
+from aifab.design.loader import load_design
+from aifab.policy import PackSet, PolicyConfig, WaiverFile, check_design
+from aifab.policy.frameworks import FRAMEWORKS
 
 from .conftest import FIXTURES
 

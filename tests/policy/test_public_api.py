@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import aifactory.policy
-import aifactory.report
+import aifab.policy
+import aifab.report
 
 
 def test_policy_public_api() -> None:
-    assert sorted(aifactory.policy.__all__) == sorted(
+    assert sorted(aifab.policy.__all__) == sorted(
         [
             "AppliedWaiver",
             "DesignCheck",
@@ -43,12 +43,12 @@ def test_policy_public_api() -> None:
             "run_rule",
         ]
     )
-    for name in aifactory.policy.__all__:
-        assert hasattr(aifactory.policy, name), name
+    for name in aifab.policy.__all__:
+        assert hasattr(aifab.policy, name), name
 
 
 def test_report_public_api() -> None:
-    assert sorted(aifactory.report.__all__) == sorted(
+    assert sorted(aifab.report.__all__) == sorted(
         ["FORMATS", "WRITERS", "CheckReport", "check_writable", "render", "write_atomic"]
     )
-    assert aifactory.report.FORMATS == ("text", "json", "sarif", "junit", "markdown", "github")
+    assert aifab.report.FORMATS == ("text", "json", "sarif", "junit", "markdown", "github")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import Catalogue
-from aifactory.design.loader import load_design
-from aifactory.policy import PackSet, check_design, load_policy_config, load_waivers
+from aifab.catalogue import Catalogue
+from aifab.design.loader import load_design
+from aifab.policy import PackSet, check_design, load_policy_config, load_waivers
 
 STACK = Path(__file__).resolve().parents[2] / "stacks" / "uk-sovereign-training"
 TODAY = dt.date(2026, 12, 1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aifactory.policy import builtin_policies_dir, load_packs, run_examples
-from aifactory.policy.harness import ExampleResult
+from aifab.policy import builtin_policies_dir, load_packs, run_examples
+from aifab.policy.harness import ExampleResult
 
 _PACKS = load_packs(builtin_policies_dir())
 _RESULTS = run_examples(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from aifactory.cli.main import cli
+from aifab.cli.main import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,7 +42,7 @@ def test_risk_acceptance_names_who_accepted_it() -> None:
     import pytest
     from pydantic import ValidationError
 
-    from aifactory.blueprints import Attestation
+    from aifab.blueprints import Attestation
 
     with pytest.raises(ValidationError, match="accepted_by"):
         Attestation(

@@ -1,6 +1,6 @@
 """Fixtures for the report tests: one check of the deliberately non-compliant design, and golden files.
 
-Golden files live in tests/report/golden. Regenerate them with ``AIFACTORY_UPDATE_GOLDEN=1 pytest
+Golden files live in tests/report/golden. Regenerate them with ``AIFAB_UPDATE_GOLDEN=1 pytest
 tests/report`` and review the diff.
 """
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from aifactory.catalogue import load_catalogue
-from aifactory.design.loader import load_design
-from aifactory.policy import builtin_policies_dir, check_design, load_packs, load_policy_config, load_waivers
-from aifactory.report import CheckReport
+from aifab.catalogue import load_catalogue
+from aifab.design.loader import load_design
+from aifab.policy import builtin_policies_dir, check_design, load_packs, load_policy_config, load_waivers
+from aifab.report import CheckReport
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -27,12 +27,12 @@ TODAY = dt.date(2026, 12, 1)
 
 def assert_golden(name: str, actual: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("AIFACTORY_UPDATE_GOLDEN"):
+    if os.environ.get("AIFAB_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"golden file {path} missing; run with AIFACTORY_UPDATE_GOLDEN=1 to create it"
+    assert path.exists(), f"golden file {path} missing; run with AIFAB_UPDATE_GOLDEN=1 to create it"
     assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden file; rerun with AIFACTORY_UPDATE_GOLDEN=1 and review the diff"
+        f"{name} differs from its golden file; rerun with AIFAB_UPDATE_GOLDEN=1 and review the diff"
     )
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from aifactory.errors import InputError
-from aifactory.report import FORMATS, CheckReport, render, write_atomic
-from aifactory.report import sarif as sarif_writer
+from aifab.errors import InputError
+from aifab.report import FORMATS, CheckReport, render, write_atomic
+from aifab.report import sarif as sarif_writer
 
 from .conftest import HERE, assert_golden
 
@@ -122,7 +122,7 @@ def test_github_annotations_land_on_lines(report: CheckReport) -> None:
 
 def test_markdown_lists_what_stands_and_what_is_waived(report: CheckReport) -> None:
     text = render(report, "markdown")
-    assert text.startswith("## aifactory check: ❌")
+    assert text.startswith("## aifab check: ❌")
     assert "### Mandatory findings" in text and "### Waived" in text and "### Unused waivers" in text
 
 

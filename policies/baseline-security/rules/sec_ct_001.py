@@ -1,7 +1,7 @@
 """SEC-CT-001: CloudTrail records every region."""
 
-from aifactory.blueprints import AuditLog
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import AuditLog
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(trail: AuditLog, ctx: PolicyContext) -> Verdict:

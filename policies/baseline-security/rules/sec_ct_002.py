@@ -1,7 +1,7 @@
 """SEC-CT-002: Audit logs are tamper-evident and encrypted with a customer-managed key."""
 
-from aifactory.blueprints import AuditLog, KeyManagement
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import AuditLog, KeyManagement
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(trail: AuditLog, ctx: PolicyContext) -> list[Verdict]:

@@ -1,8 +1,8 @@
 """SEC-EBS-001: Node volumes are encrypted with a customer-managed key."""
 
-from aifactory.blueprints import CpuPool, GpuPool, KeyManagement
-from aifactory.blueprints.compute import ComputePool
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import CpuPool, GpuPool, KeyManagement
+from aifab.blueprints.compute import ComputePool
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(pool: ComputePool, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-EKS-002: Kubernetes secrets are encrypted with a customer-managed key."""
 
-from aifactory.blueprints import KeyManagement, KubernetesCluster
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import KeyManagement, KubernetesCluster
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(cluster: KubernetesCluster, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-EKS-003: Kubernetes control-plane audit logging is on."""
 
-from aifactory.blueprints import KubernetesCluster
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import KubernetesCluster
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(cluster: KubernetesCluster, ctx: PolicyContext) -> Verdict:

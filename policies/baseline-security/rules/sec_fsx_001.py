@@ -1,7 +1,7 @@
 """SEC-FSX-001: File systems and vector databases are encrypted with a customer-managed key."""
 
-from aifactory.blueprints import FileSystem, KeyManagement, VectorDatabase
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import FileSystem, KeyManagement, VectorDatabase
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(store: FileSystem | VectorDatabase, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-IAM-002: Human access requires multi-factor authentication."""
 
-from aifactory.blueprints import AccessControl, Role
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import AccessControl, Role
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(access: AccessControl, ctx: PolicyContext) -> Verdict:

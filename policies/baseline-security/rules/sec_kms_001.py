@@ -1,7 +1,7 @@
 """SEC-KMS-001: Customer-managed keys rotate automatically."""
 
-from aifactory.blueprints import KeyManagement
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import KeyManagement
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 CUSTOM_KEY_STORES = ("aws-cloudhsm", "external-key-store")
 

@@ -1,7 +1,7 @@
 """SEC-MDL-001: Model-serving endpoints are not public."""
 
-from aifactory.blueprints import ModelServing
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import ModelServing
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(serving: ModelServing, ctx: PolicyContext) -> Verdict:

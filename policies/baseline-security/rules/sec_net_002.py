@@ -1,7 +1,7 @@
 """SEC-NET-002: Networks record flow logs."""
 
-from aifactory.blueprints import Network
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import Network
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(network: Network, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-S3-001: Data lakes block public access."""
 
-from aifactory.blueprints import DataLake
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import DataLake
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(lake: DataLake, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-S3-002: Data lakes are encrypted with a customer-managed key."""
 
-from aifactory.blueprints import DataLake, KeyManagement
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import DataLake, KeyManagement
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(lake: DataLake, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-S3-004: Data lakes keep object versions."""
 
-from aifactory.blueprints import DataLake
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import DataLake
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(lake: DataLake, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """SEC-S3-005: Sensitive data lakes record object-level access."""
 
-from aifactory.blueprints import AuditLog, DataLake
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import AuditLog, DataLake
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 SENSITIVE = ("confidential", "personal", "special-category")
 

@@ -1,7 +1,7 @@
 """NRG-DATA-001: Training and checkpoint data expire on a lifecycle."""
 
-from aifactory.blueprints import DataLake, ExperimentTracking, LifecycleRule
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import DataLake, ExperimentTracking, LifecycleRule
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 TRAINING_LINKS = ("artifact_store", "reads_from", "data_repository")
 

@@ -1,7 +1,7 @@
 """NRG-EED-001: EU data centres above the threshold record their EED reporting."""
 
-from aifactory.blueprints import GpuPool, Site
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
+from aifab.blueprints import GpuPool, Site
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
 
 
 def check(site: Site, ctx: PolicyContext) -> Verdict:

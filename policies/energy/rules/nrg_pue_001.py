@@ -1,7 +1,7 @@
 """NRG-PUE-001: Sites meet the PUE target."""
 
-from aifactory.blueprints import Site
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
+from aifab.blueprints import Site
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
 
 
 def check(site: Site, ctx: PolicyContext) -> Verdict:

@@ -4,8 +4,8 @@ Being over the budget at all is a capacity error from validation (``capacity-pow
 is the policy on top of it: keep a share of the feed free for growth, failover and measurement error.
 """
 
-from aifactory.blueprints import GpuPool, Site
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
+from aifab.blueprints import GpuPool, Site
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
 
 
 def check(site: Site, ctx: PolicyContext) -> Verdict:

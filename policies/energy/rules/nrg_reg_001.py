@@ -1,8 +1,8 @@
 """NRG-REG-001: Sites draw on a low-carbon grid."""
 
-from aifactory.blueprints import Site
-from aifactory.errors import InputError
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
+from aifab.blueprints import Site
+from aifab.errors import InputError
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
 
 
 def intensity(site: Site, ctx: PolicyContext) -> float | None:

@@ -1,8 +1,8 @@
 """NRG-UTL-001: Cloud accelerators and endpoints can scale down."""
 
-from aifactory.blueprints import GpuPool, ModelServing
-from aifactory.design.component import Component
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import GpuPool, ModelServing
+from aifab.design.component import Component
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(component: Component, ctx: PolicyContext) -> Verdict:

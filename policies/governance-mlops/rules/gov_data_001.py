@@ -1,7 +1,7 @@
 """GOV-DATA-001: Audit evidence is stored immutably."""
 
-from aifactory.blueprints import AuditLog, DataLake
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import AuditLog, DataLake
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(lake: DataLake, ctx: PolicyContext) -> Verdict:

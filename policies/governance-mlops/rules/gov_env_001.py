@@ -2,9 +2,9 @@
 
 from collections.abc import Iterator
 
-from aifactory.blueprints import Environment, Site
-from aifactory.design.design import Design
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, Site
+from aifab.design.design import Design
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(design: Design, ctx: PolicyContext) -> Iterator[Verdict]:

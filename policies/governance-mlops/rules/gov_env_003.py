@@ -2,9 +2,9 @@
 
 from collections.abc import Iterator
 
-from aifactory.blueprints import Environment, GpuPool, KubernetesCluster
-from aifactory.design.design import Design
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import Environment, GpuPool, KubernetesCluster
+from aifab.design.design import Design
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 # links that place a workload on shared infrastructure: crossing environments here mixes them
 PLACEMENT_LINKS = ("cluster", "runs_on", "network", "pool", "fabric")

@@ -1,7 +1,7 @@
 """GOV-IAM-001: No role both builds and approves models."""
 
-from aifactory.blueprints import AccessControl, Role
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import AccessControl, Role
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(access: AccessControl, ctx: PolicyContext) -> list[Verdict]:

@@ -2,9 +2,9 @@
 
 from collections.abc import Iterator
 
-from aifactory.blueprints import AccessControl, Environment, Role
-from aifactory.design.design import Design
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import AccessControl, Environment, Role
+from aifab.design.design import Design
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(design: Design, ctx: PolicyContext) -> Iterator[Verdict]:

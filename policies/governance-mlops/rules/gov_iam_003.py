@@ -1,7 +1,7 @@
 """GOV-IAM-003: Auditors have read-only access."""
 
-from aifactory.blueprints import AccessControl, Role
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import AccessControl, Role
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(access: AccessControl, ctx: PolicyContext) -> list[Verdict]:

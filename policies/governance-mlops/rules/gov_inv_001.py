@@ -1,8 +1,8 @@
 """GOV-INV-001: Production AI components carry inventory labels."""
 
-from aifactory.blueprints import Environment, GpuPool, ModelServing
-from aifactory.design.component import Component
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, GpuPool, ModelServing
+from aifab.design.component import Component
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(component: Component, ctx: PolicyContext) -> Verdict:

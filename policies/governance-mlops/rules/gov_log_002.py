@@ -1,7 +1,7 @@
 """GOV-LOG-002: Audit logs are kept long enough."""
 
-from aifactory.blueprints import AuditLog
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import AuditLog
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(trail: AuditLog, ctx: PolicyContext) -> Verdict:

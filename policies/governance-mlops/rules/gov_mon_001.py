@@ -1,7 +1,7 @@
 """GOV-MON-001: Production endpoints are monitored with alerting."""
 
-from aifactory.blueprints import Environment, ModelServing, Monitoring
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, ModelServing, Monitoring
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(serving: ModelServing, ctx: PolicyContext) -> Verdict:

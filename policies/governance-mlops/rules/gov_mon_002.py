@@ -1,7 +1,7 @@
 """GOV-MON-002: Production inference monitoring is kept at least six months."""
 
-from aifactory.blueprints import Environment, ModelServing, Monitoring
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, ModelServing, Monitoring
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(monitoring: Monitoring, ctx: PolicyContext) -> Verdict:

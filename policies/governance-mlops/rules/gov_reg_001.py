@@ -1,7 +1,7 @@
 """GOV-REG-001: Production serving pulls only approved models."""
 
-from aifactory.blueprints import Environment, ExperimentTracking, ModelServing
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, ExperimentTracking, ModelServing
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(serving: ModelServing, ctx: PolicyContext) -> Verdict:

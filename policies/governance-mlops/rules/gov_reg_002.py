@@ -1,7 +1,7 @@
 """GOV-REG-002: Training data records dataset versions."""
 
-from aifactory.blueprints import DataLake, ExperimentTracking, FileSystem
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import DataLake, ExperimentTracking, FileSystem
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 TRAINING_LINKS = ("artifact_store", "reads_from", "data_repository")
 

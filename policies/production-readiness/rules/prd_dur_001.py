@@ -1,7 +1,7 @@
 """PRD-DUR-001: Production file systems are backed up."""
 
-from aifactory.blueprints import Environment, FileSystem
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, FileSystem
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(fs: FileSystem, ctx: PolicyContext) -> Verdict:

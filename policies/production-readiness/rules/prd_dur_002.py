@@ -1,7 +1,7 @@
 """PRD-DUR-002: Keys cannot be deleted at short notice."""
 
-from aifactory.blueprints import KeyManagement
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
+from aifab.blueprints import KeyManagement
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, passed, ref
 
 
 def check(key: KeyManagement, ctx: PolicyContext) -> Verdict:

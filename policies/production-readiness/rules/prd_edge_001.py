@@ -1,7 +1,7 @@
 """PRD-EDGE-001: Production edge sites keep serving when the uplink drops."""
 
-from aifactory.blueprints import EdgeSite, Environment
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import EdgeSite, Environment
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(edge: EdgeSite, ctx: PolicyContext) -> Verdict:

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from aifactory.blueprints import KubernetesCluster
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
+from aifab.blueprints import KubernetesCluster
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_evaluated, passed, ref
 
 
 def check(cluster: KubernetesCluster, ctx: PolicyContext) -> Verdict:

@@ -1,7 +1,7 @@
 """PRD-HA-001: Production cloud networks span several availability zones."""
 
-from aifactory.blueprints import Environment, Network
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, Network
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(network: Network, ctx: PolicyContext) -> Verdict:

@@ -1,8 +1,8 @@
 """PRD-HA-002: Production inference is redundant."""
 
-from aifactory.blueprints import Environment, GpuPool, ModelServing
-from aifactory.blueprints.compute import ComputePool
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, GpuPool, ModelServing
+from aifab.blueprints.compute import ComputePool
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(serving: ModelServing, ctx: PolicyContext) -> list[Verdict]:

@@ -1,8 +1,8 @@
 """PRD-MON-001: Production accelerator pools have telemetry and alerting."""
 
-from aifactory.blueprints import AcceleratorPool, Environment, GpuPool, Monitoring
-from aifactory.blueprints.compute import ComputePool
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import AcceleratorPool, Environment, GpuPool, Monitoring
+from aifab.blueprints.compute import ComputePool
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(pool: ComputePool, ctx: PolicyContext) -> Verdict:

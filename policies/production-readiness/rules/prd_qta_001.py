@@ -2,9 +2,9 @@
 
 from collections.abc import Mapping
 
-from aifactory.blueprints import GpuPool
-from aifactory.blueprints.compute import ComputePool
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
+from aifab.blueprints import GpuPool
+from aifab.blueprints.compute import ComputePool
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
 
 # instance-type prefix -> the EC2 vCPU quota family it draws from
 FAMILIES = (("trn", "Trn"), ("inf", "Inf"), ("p", "P"), ("g", "G"))

@@ -1,7 +1,7 @@
 """PRD-TRK-001: The production model registry is highly available."""
 
-from aifactory.blueprints import Environment, ExperimentTracking
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, ExperimentTracking
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(tracking: ExperimentTracking, ctx: PolicyContext) -> list[Verdict]:

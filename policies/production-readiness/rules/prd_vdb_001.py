@@ -1,7 +1,7 @@
 """PRD-VDB-001: Production vector databases are replicated."""
 
-from aifactory.blueprints import Environment, VectorDatabase
-from aifactory.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
+from aifab.blueprints import Environment, VectorDatabase
+from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
 def check(vdb: VectorDatabase, ctx: PolicyContext) -> Verdict:

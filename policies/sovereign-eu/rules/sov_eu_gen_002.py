@@ -1,8 +1,8 @@
 """SOV-EU-GEN-002: No data or keys replicate out of the jurisdiction (EU).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import EU, replication_rule
+from aifab.policy.sovereignty import EU, replication_rule
 
 rule = replication_rule(EU)

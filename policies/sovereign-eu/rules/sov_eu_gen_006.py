@@ -1,8 +1,8 @@
 """SOV-EU-GEN-006: Logs and telemetry stay in the jurisdiction (EU).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import EU, telemetry_rule
+from aifab.policy.sovereignty import EU, telemetry_rule
 
 rule = telemetry_rule(EU)

@@ -1,8 +1,8 @@
 """SOV-EU-GEN-007: Traffic leaving the boundary is controlled (EU).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import EU, egress_rule
+from aifab.policy.sovereignty import EU, egress_rule
 
 rule = egress_rule(EU)

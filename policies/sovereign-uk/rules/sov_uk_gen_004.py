@@ -1,8 +1,8 @@
 """SOV-UK-GEN-004: Nothing inside the boundary is exposed to the internet (UK).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import UK, public_rule
+from aifab.policy.sovereignty import UK, public_rule
 
 rule = public_rule(UK)

@@ -1,8 +1,8 @@
 """SOV-US-ATT-001: Sovereignty attestations are recorded and current (US).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import US, attestations_rule
+from aifab.policy.sovereignty import US, attestations_rule
 
 rule = attestations_rule(US)

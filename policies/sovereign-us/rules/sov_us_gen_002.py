@@ -1,8 +1,8 @@
 """SOV-US-GEN-002: No data or keys replicate out of the jurisdiction (US).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import US, replication_rule
+from aifab.policy.sovereignty import US, replication_rule
 
 rule = replication_rule(US)

@@ -1,8 +1,8 @@
 """SOV-US-GEN-006: Logs and telemetry stay in the jurisdiction (US).
 
-The check is shared by the sovereign packs: see aifactory.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policy.sovereignty.
 """
 
-from aifactory.policy.sovereignty import US, telemetry_rule
+from aifab.policy.sovereignty import US, telemetry_rule
 
 rule = telemetry_rule(US)

@@ -1,0 +1,260 @@
+"""One fabric: a rail-optimised fat tree sized over the nodes of the pools that use it, or EFA injection.
+
+* Nodes = the sum over pools linking the fabric; rails = accelerators per node (the largest, if pools differ).
+  CPU-only pools have no rails: they are left out of the sizing, with a note.
+* Radix from the switch catalogue at the fabric's ``link_gbps``: ``radix`` at ``port_gbps``, ``breakout_radix``
+  at ``breakout_port_gbps``; ports may run slower than ``port_gbps``, never faster.
+* EFA fabrics are the provider's: :func:`~aifab.models.cloud_fabric` per pool, no switch counts.
+* A fat tree the model cannot build (too many leaves for three tiers, a scalable unit larger than a leaf)
+  becomes a ``capacity-fabric-unbuildable`` finding with the alternatives that do build.
+"""
+
+from __future__ import annotations
+
+from aifab.blueprints.network import Fabric
+from aifab.catalogue import Switch
+from aifab.errors import InputError
+from aifab.models import CloudFabric, FabricSizing, FabricSizingInput, cloud_fabric, size_fat_tree
+from aifab.models.fabric import MIN_SWITCH_RADIX
+
+from ._context import Context
+from ._format import num
+from .results import FabricEstimate, PoolEstimate
+
+_SWITCH_TECHNOLOGY = {"infiniband": "infiniband", "roce": "ethernet"}
+
+
+def _radix_at(sw: Switch, link_gbps: float) -> int | None:
+    """Ports of ``sw`` at ``link_gbps``; None when the switch cannot run that fast."""
+    if sw.breakout_radix is not None and sw.breakout_port_gbps == link_gbps:
+        return sw.breakout_radix
+    if link_gbps <= sw.port_gbps:
+        return sw.radix
+    return None
+
+
+def _try(fabric: Fabric, nodes: int, rails: int, radix: int, oversub: float, ctx: Context) -> FabricSizing | None:
+    try:
+        return size_fat_tree(
+            FabricSizingInput(
+                nodes=nodes,
+                gpus_per_node=rails,
+                link_gbps=fabric.link_gbps,
+                switch_radix=radix,
+                oversubscription=oversub,
+                scalable_unit_nodes=fabric.scalable_unit_nodes,
+                node_leaf_media=ctx.options.node_leaf_media,
+                switch_link_media=ctx.options.switch_link_media,
+            )
+        )
+    except InputError:
+        return None
+
+
+def _alternatives(ctx: Context, fabric: Fabric, current: Switch | None, nodes: int, rails: int) -> list[str]:
+    found: list[str] = []
+    family = _SWITCH_TECHNOLOGY[fabric.technology]
+    switches = sorted(
+        (s for s in ctx.catalogue.switches.values() if s.technology == family and s is not current),
+        key=lambda s: (_radix_at(s, fabric.link_gbps) or 0, s.name),
+    )
+    for sw in switches:
+        radix = _radix_at(sw, fabric.link_gbps)
+        if radix is None or radix < MIN_SWITCH_RADIX:
+            continue
+        sizing = _try(fabric, nodes, rails, radix, fabric.oversubscription, ctx)
+        if sizing is not None:
+            found.append(
+                f"use switch_model {sw.name!r} (radix {radix} at {fabric.link_gbps} Gb/s: {sizing.tiers} tiers, "
+                f"{sizing.switches_total:,} switches)"
+            )
+            break
+    radix = _radix_at(current, fabric.link_gbps) if current is not None else None
+    if radix is not None and radix >= MIN_SWITCH_RADIX:
+        for oversub in (2.0, 3.0, 4.0):
+            if oversub <= fabric.oversubscription:
+                continue
+            sizing = _try(fabric, nodes, rails, radix, oversub, ctx)
+            if sizing is not None:
+                found.append(
+                    f"raise oversubscription to {num(oversub)} ({sizing.tiers} tiers, "
+                    f"{sizing.switches_total:,} switches)"
+                )
+                break
+    found.append("or split the pools over several fabrics")
+    return found
+
+
+def _empty(
+    ctx: Context,
+    fabric: Fabric,
+    site: str | None,
+    pools: list[PoolEstimate],
+    nodes: int,
+    rails: int,
+    sw: Switch | None,
+    radix: int | None,
+    problem: str | None,
+    explain: dict[str, str],
+    notes: list[str],
+    cloud: tuple[CloudFabric, ...] = (),
+) -> FabricEstimate:
+    return FabricEstimate(
+        id=fabric.id,
+        technology=fabric.technology,
+        site=site,
+        pools=tuple(p.id for p in pools),
+        nodes=nodes,
+        rails=rails,
+        link_gbps=fabric.link_gbps,
+        switch_model=sw.name if sw is not None else fabric.switch_model,
+        switch_radix=radix,
+        oversubscription=fabric.oversubscription,
+        buildable=problem is None,
+        problem=problem,
+        sizing=None,
+        cloud=cloud,
+        leaf=0,
+        spine=0,
+        core=0,
+        switches=0,
+        cables=0,
+        transceivers=0,
+        bisection_tbps=None,
+        switch_power_kw=0.0,
+        switch_rack_units=0,
+        explain=explain,
+        notes=tuple(notes),
+    )
+
+
+def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> FabricEstimate:
+    site = fabric.site or next((p.site for p in pools if p.site), None)
+    notes: list[str] = [
+        f"pool {p.id!r} is CPU-only: fabrics are sized per accelerator rail, so its {p.nodes:,} nodes are not counted"
+        for p in pools
+        if p.accelerators_per_node == 0
+    ]
+    pools = [p for p in pools if p.accelerators_per_node > 0]
+    nodes = sum(p.nodes for p in pools)
+    rails = max((p.accelerators_per_node for p in pools), default=0)
+    explain: dict[str, str] = {}
+    if len({p.accelerators_per_node for p in pools}) > 1:
+        notes.append(f"pools differ in accelerators per node; sized for the largest ({rails} rails)")
+    if not pools:
+        notes.append("no pool uses this fabric")
+        return _empty(ctx, fabric, site, pools, 0, 0, None, None, None, explain, notes)
+
+    if fabric.technology == "efa":
+        cloud: list[CloudFabric] = []
+        for p in pools:
+            hw = ctx.hardware[p.id]
+            if hw.instance is None or hw.instance.efa_gbps_total <= 0:
+                notes.append(f"pool {p.id!r} ({p.hardware}) has no EFA; it is not counted in the injection bandwidth")
+                continue
+            cloud.append(cloud_fabric(p.nodes, hw.instance.efa_gbps_total, hw.per_node))
+        total = sum(c.aggregate_injection_tbps for c in cloud)
+        explain["injection_tbps"] = (
+            " + ".join(f"{c.nodes:,} nodes x {num(c.efa_gbps_per_node)} Gb/s EFA" for c in cloud)
+            + f" = {num(total)} Tb/s injection; the provider owns the switches (no counts, no published bisection)"
+        )
+        return _empty(ctx, fabric, site, pools, nodes, rails, None, None, None, explain, notes, tuple(cloud))
+
+    if fabric.switch_model is None:
+        notes.append("no switch_model: the fabric is not sized")
+        return _empty(ctx, fabric, site, pools, nodes, rails, None, None, None, explain, notes)
+    sw = ctx.lookup(fabric, "switch_model", ctx.catalogue.switch, fabric.switch_model)
+    family = _SWITCH_TECHNOLOGY[fabric.technology]
+    radix = _radix_at(sw, fabric.link_gbps)
+    problem = None
+    if sw.technology != family:
+        problem = (
+            f"switch {sw.name!r} is an {sw.technology} switch; a {fabric.technology} fabric needs {family} switches"
+        )
+    elif radix is None:
+        problem = (
+            f"switch {sw.name!r} ports run at most {num(sw.port_gbps)} Gb/s, slower than link_gbps {fabric.link_gbps}"
+        )
+    elif radix < MIN_SWITCH_RADIX:
+        message = (
+            f"switch {sw.name!r} has radix {radix} at {fabric.link_gbps} Gb/s; no fat tree can be built below "
+            f"radix {MIN_SWITCH_RADIX} (a spine needs >= 2 ports down and >= 2 up)"
+        )
+        ctx.unusable(fabric, "switch_model", "capacity-fabric-unbuildable", message)
+        return _empty(ctx, fabric, site, pools, nodes, rails, sw, radix, message, explain, notes)
+    if problem is not None:
+        fixes = _alternatives(ctx, fabric, None, nodes, rails)
+        message = f"{problem}; " + ", ".join(fixes)
+        ctx.finding(fabric, "capacity-fabric-unbuildable", message, field="switch_model")
+        return _empty(ctx, fabric, site, pools, nodes, rails, sw, radix, message, explain, notes)
+    assert radix is not None
+    if fabric.link_gbps < sw.port_gbps and sw.breakout_port_gbps != fabric.link_gbps:
+        notes.append(f"{sw.name} ports run at {fabric.link_gbps} Gb/s, below their {num(sw.port_gbps)} Gb/s")
+
+    try:
+        s = size_fat_tree(
+            FabricSizingInput(
+                nodes=nodes,
+                gpus_per_node=rails,
+                link_gbps=fabric.link_gbps,
+                switch_radix=radix,
+                oversubscription=fabric.oversubscription,
+                scalable_unit_nodes=fabric.scalable_unit_nodes,
+                node_leaf_media=ctx.options.node_leaf_media,
+                switch_link_media=ctx.options.switch_link_media,
+            )
+        )
+    except InputError as exc:
+        fixes = _alternatives(ctx, fabric, sw, nodes, rails)
+        message = f"cannot be built with {sw.name!r} (radix {radix}): {exc.message}; " + ", ".join(fixes)
+        ctx.finding(fabric, "capacity-fabric-unbuildable", message, field="switch_model")
+        return _empty(ctx, fabric, site, pools, nodes, rails, sw, radix, message, explain, notes)
+
+    power = s.switches_total * sw.max_power_w / 1000
+    if sw.source_for("max_power_w").type == "assumption":
+        notes.append(f"{sw.name} max_power_w is a catalogue placeholder (assumption); override it for power budgets")
+    core = f", {s.core:,} cores in {s.pods} pods" if s.core else ""
+    explain["switches"] = (
+        f"{s.tiers} tiers: {s.scalable_units:,} SU(s) of {s.scalable_unit_nodes} nodes x {rails} rails -> "
+        f"{s.leaf:,} leaves ({s.leaf_downlinks} down / {s.leaf_uplinks} up of radix {radix}), uplinks spread "
+        f"evenly over {s.spine:,} spines{core} = {s.switches_total:,} switches"
+    )
+    explain["cables"] = (
+        f"{s.node_leaf_cables:,} node-leaf + {s.leaf_spine_cables:,} leaf-spine + {s.spine_core_cables:,} spine-core "
+        f"= {s.cables_total:,}; {s.transceivers:,} transceivers ({ctx.options.node_leaf_media} node links, "
+        f"{ctx.options.switch_link_media} switch links)"
+    )
+    explain["bisection_tbps"] = (
+        f"1/2 x off-leaf links x {fabric.link_gbps} Gb/s = {num(s.bisection_tbps)} Tb/s at "
+        f"{num(s.oversubscription_achieved)}:1"
+    )
+    explain["switch_power_kw"] = (
+        f"{s.switches_total:,} switches x {num(sw.max_power_w / 1000)} kW ({sw.name} max) = {num(power)} kW"
+    )
+    return FabricEstimate(
+        id=fabric.id,
+        technology=fabric.technology,
+        site=site,
+        pools=tuple(p.id for p in pools),
+        nodes=nodes,
+        rails=rails,
+        link_gbps=fabric.link_gbps,
+        switch_model=sw.name,
+        switch_radix=radix,
+        oversubscription=fabric.oversubscription,
+        buildable=True,
+        problem=None,
+        sizing=s,
+        cloud=(),
+        leaf=s.leaf,
+        spine=s.spine,
+        core=s.core,
+        switches=s.switches_total,
+        cables=s.cables_total,
+        transceivers=s.transceivers,
+        bisection_tbps=s.bisection_tbps,
+        switch_power_kw=power,
+        switch_rack_units=s.switches_total * sw.rack_units,
+        explain=explain,
+        notes=tuple(notes),
+    )

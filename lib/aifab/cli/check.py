@@ -1,0 +1,216 @@
+"""``aifab check PATH...``: validation, capacity findings and policy packs, for pull requests and CI.
+
+Exit 0 when no mandatory finding stands, 1 when one does, 2 when the input is unusable (a design,
+policy config or waivers file that cannot be read, an unknown pack, a bad option).
+
+Several outputs at once: ``--format`` (repeatable) picks formats for standard output, ``--output
+FORMAT=FILE`` (repeatable) writes a format to a file (``--output FILE`` alone takes the one ``--format``
+given). Standard output gets every ``--format`` not sent to a file, or the text report when none is
+left. Files are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from aifab.design.loader import DESIGN_FILES, environment_files
+from aifab.errors import InputError
+from aifab.policy.config import CONFIG_FILE, PolicyConfig, load_policy_config
+from aifab.policy.engine import DesignCheck, check_design
+from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
+from aifab.policy.waivers import WAIVERS_FILE, load_waivers
+from aifab.report import FORMATS, CheckReport, check_writable, render, write_atomic
+
+from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
+
+
+def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """Formats for standard output and ``{format: file}`` from the options."""
+    files: dict[str, str] = {}
+    for spec in outputs:
+        fmt, sep, file = spec.partition("=")
+        if sep and fmt in FORMATS:
+            chosen, target = fmt, file
+        elif sep and fmt and "/" not in fmt and "." not in fmt:
+            raise click.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--output")
+        elif len(formats) == 1:
+            chosen, target = formats[0], spec
+        else:
+            raise click.BadParameter(
+                "write --output FORMAT=FILE (e.g. sarif=results.sarif) unless exactly one --format is given",
+                param_hint="--output",
+            )
+        if not target:
+            raise click.BadParameter(f"no file given for {chosen}", param_hint="--output")
+        if chosen in files:
+            raise click.BadParameter(f"{chosen} is written to two files", param_hint="--output")
+        files[chosen] = target
+    stdout = [f for f in dict.fromkeys(formats) if f not in files] or ["text"]
+    return stdout, files
+
+
+def expand_paths(paths: tuple[str, ...]) -> list[str]:
+    """Each PATH, with a folder of stacks (``stacks``) replaced by the stack folders in it."""
+    out: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        has_design = folder.is_dir() and any((folder / name).is_file() for name in DESIGN_FILES)
+        if folder.is_dir() and not has_design:
+            stacks = sorted(
+                str(sub) for sub in folder.iterdir() if sub.is_dir() and any((sub / n).is_file() for n in DESIGN_FILES)
+            )
+            out.extend(stacks or [path])
+        else:
+            out.append(path)
+    return out
+
+
+def _check_environment_names(config: PolicyConfig, folder: Path) -> None:
+    """An enforcement setting for an environment the stack does not have is a typo that would do nothing."""
+    known = set(environment_files(folder)) | set(config.production_environments)
+    problems = [
+        InputError(
+            f"no environment {key!r} in this stack; known: {', '.join(sorted(known)) or 'none'} "
+            "(or production, non-production, default)",
+            file=config.file,
+            field=f"{where}.{key}",
+        )
+        for where, key in config.environment_keys()
+        if key not in known
+    ]
+    if problems:
+        raise InputError.combine(problems, "the policy config names environments this stack does not have")
+
+
+def _beside(folder: Path, name: str, explicit: str | None) -> Path | None:
+    if explicit is not None:
+        return Path(explicit)
+    candidate = folder / name
+    if candidate.exists() and not candidate.is_file():
+        raise InputError(
+            f"expected a file, found {'a folder' if candidate.is_dir() else 'something else'}", file=str(candidate)
+        )
+    return candidate if candidate.exists() else None
+
+
+def _help_base() -> str | None:
+    server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    return f"{server}/{repo}/blob/{sha}" if server and repo and sha else None
+
+
+def run_check(
+    paths: tuple[str, ...],
+    env: str | None,
+    packs: PackSet,
+    only_packs: tuple[str, ...],
+    policy_config: str | None,
+    waivers_file: str | None,
+    today: dt.date,
+    catalogue_path: str | None = None,
+) -> list[DesignCheck]:
+    for name in only_packs:
+        packs.pack(name)  # unknown pack names are input errors, with suggestions
+    results = []
+    for path in expand_paths(paths):
+        loaded = load(path, env)
+        folder = loaded.stack_dir or loaded.file.parent
+        config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
+        _check_environment_names(config, folder)
+        waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
+        cat = catalogue(catalogue_path, loaded)
+        results.append(
+            check_design(
+                loaded, packs, config=config, waivers=waivers, catalogue=cat, today=today, only_packs=only_packs
+            )
+        )
+    return results
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@env_option
+@click.option("--pack", "only_packs", multiple=True, metavar="NAME", help="Run only these packs (repeatable).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option(
+    "--output", "outputs", multiple=True, metavar="[FORMAT=]FILE", help="Write a format to a file (repeatable)."
+)
+@click.option("--policy-config", metavar="FILE", help=f"Policy config (default: {CONFIG_FILE} beside the design).")
+@click.option("--waivers", "waivers_file", metavar="FILE", help=f"Waivers (default: {WAIVERS_FILE} beside the design).")
+@click.option("--policies", "policy_dirs", multiple=True, metavar="DIR", help="Extra policy packs (repeatable).")
+@catalogue_option
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Judge expiry dates as of DATE, e.g. 2026-12-31 (default: today).",
+)
+def check_command(
+    paths: tuple[str, ...],
+    env: str | None,
+    only_packs: tuple[str, ...],
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    policy_config: str | None,
+    waivers_file: str | None,
+    policy_dirs: tuple[str, ...],
+    catalogue_path: str | None,
+    today: dt.datetime | None,
+) -> None:
+    """Check the designs at PATH...: structural validation, capacity findings and the selected policy packs.
+
+    PATH is a stack folder, a design file, or a folder of stacks (e.g. stacks: every stack in it).
+
+    Packs, their enforcement per environment and their parameters come from policy.yaml beside each
+    design; waivers from waivers.yaml. Exit 0: no mandatory finding stands; 1: one does; 2: unusable input.
+    """
+    stdout_formats, files = parse_outputs(formats, outputs)  # usage errors: exit 2 from click itself
+    day = today.date() if today is not None else dt.date.today()
+    _check(paths, env, only_packs, stdout_formats, files, policy_config, waivers_file, policy_dirs, day, catalogue_path)
+
+
+@handle_errors()
+def _check(
+    paths: tuple[str, ...],
+    env: str | None,
+    only_packs: tuple[str, ...],
+    stdout_formats: list[str],
+    files: dict[str, str],
+    policy_config: str | None,
+    waivers_file: str | None,
+    policy_dirs: tuple[str, ...],
+    day: dt.date,
+    catalogue_path: str | None,
+) -> None:
+    for file in files.values():
+        check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
+    packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
+    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path)
+    unusable = [d for r in results for d in r.input_errors]
+    if unusable:
+        problems = [
+            InputError(
+                d.message,
+                file=d.location.file if d.location else None,
+                line=d.location.line if d.location else None,
+                field=d.component,
+            )
+            for d in unusable
+        ]
+        raise InputError.combine(problems, "the design names things that do not exist")
+    report = CheckReport(designs=tuple(results), rules=packs.rules, today=day, help_base_uri=_help_base())
+    rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
+    for file, text in rendered.items():
+        write_atomic(file, text)
+    for fmt in stdout_formats:
+        click.echo(render(report, fmt), nl=False)
+    if report.exit_code:
+        err.print(f"{len(report.standing)} mandatory finding(s) stand", highlight=False)
+    sys.exit(EXIT_FINDINGS if report.exit_code else EXIT_OK)
+
+
+__all__ = ["check_command", "expand_paths", "parse_outputs"]

@@ -1,0 +1,339 @@
+"""Load a design from a stack folder, a Python file or a YAML/JSON document, with an environment overlay.
+
+>>> from aifab.design.loader import load_design
+>>> loaded = load_design("stacks/uk-sovereign-training", env="prod")   # doctest: +SKIP
+>>> loaded.design.name                                                  # doctest: +SKIP
+'uk-sovereign-training'
+
+A stack folder holds ``design.py`` (or ``design.yaml``) beside ``Pulumi.yaml``; ``Pulumi.<env>.yaml``
+overlays the design through its ``aifab:overrides`` config, a mapping of component id to settings.
+Every problem is an :class:`~aifab.errors.InputError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from aifab.design.component import Component
+from aifab.design.design import Design
+from aifab.design.yamlsource import LineMap, deep_merge, read_yaml_file
+from aifab.errors import InputError, Location
+
+DESIGN_FILES = ("design.py", "design.yaml", "design.yml", "design.json")
+CATALOGUE_FILE = "catalogue.yaml"
+"""Catalogue overrides beside a stack's design (prices for its region, its own hardware), used by every command."""
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+OVERRIDES_KEY = "aifab:overrides"
+
+
+@dataclass(frozen=True)
+class LoadedDesign:
+    """A design with where it came from: the design file, the stack folder and the environment applied."""
+
+    design: Design
+    file: Path
+    stack_dir: Path | None
+    env: str | None
+
+    @property
+    def catalogue_file(self) -> Path | None:
+        """The stack's catalogue overrides (``catalogue.yaml`` beside the design), when it has one."""
+        candidate = (self.stack_dir or self.file.parent) / CATALOGUE_FILE
+        return candidate if candidate.is_file() else None
+
+
+def display(path: Path | str) -> str:
+    """A path as the user would write it: relative to the working directory when below it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd + os.sep) else absolute
+
+
+def resolve_design_file(path: Path | str) -> tuple[Path, Path | None]:
+    """The design file for PATH and the stack folder it belongs to (the folder holding Pulumi.yaml)."""
+    p = Path(path)
+    if p.is_dir():
+        for name in DESIGN_FILES:
+            if (p / name).is_file():
+                return p / name, p
+        raise InputError(f"no design in this folder; expected one of {', '.join(DESIGN_FILES)}", file=display(p))
+    if not p.exists():
+        raise InputError("no such file or folder", file=display(p))
+    if p.suffix not in (".py", *DOCUMENT_SUFFIXES):
+        raise InputError(
+            f"unsupported design file type {p.suffix or '(none)'!r}; expected .py, .yaml, .yml or .json",
+            file=display(p),
+        )
+    stack_dir = p.parent if (p.parent / "Pulumi.yaml").is_file() else None
+    return p, stack_dir
+
+
+def load_design(path: Path | str, env: str | None = None) -> LoadedDesign:
+    """Load the design at PATH (stack folder, ``.py`` or YAML/JSON) and apply environment ``env``."""
+    file, stack_dir = resolve_design_file(path)
+    design = load_python(file) if file.suffix == ".py" else load_document(file)
+    if env is not None:
+        design = apply_environment(design, stack_dir or file.parent, env)
+    return LoadedDesign(design=design, file=file, stack_dir=stack_dir, env=env)
+
+
+# --- YAML / JSON documents ------------------------------------------------------------------------
+
+
+def load_document(file: Path) -> Design:
+    data, lines = read_yaml_file(Path(display(file)))
+    return design_from_data(data, lines)
+
+
+def design_from_data(data: Any, lines: LineMap) -> Design:
+    """Validate a parsed document into a :class:`Design`, with every component located at its line."""
+    if not isinstance(data, dict):
+        raise InputError(
+            f"expected a mapping with 'name' and 'components', got {_type_name(data)}",
+            file=lines.file,
+            line=lines.line_of(()),
+        )
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation_error(exc, lines, data=data) from None
+    for index, component in enumerate(design.components):
+        field_lines = {
+            str(path[2]): line
+            for path, line in lines.lines.items()
+            if len(path) == 3 and path[:2] == ("components", index)
+        }
+        component.at(Location(file=lines.file, line=lines.line_of(("components", index))), field_lines)
+    return design.at(Location(file=lines.file, line=1))
+
+
+# --- Python designs -------------------------------------------------------------------------------
+
+
+def load_python(file: Path) -> Design:
+    """Run a Python design file and take its module-level ``design`` (a :class:`Design`)."""
+    shown = display(file)
+    folder = str(file.parent.resolve())
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        namespace = runpy.run_path(str(file), run_name="aifab_design")
+    except ValidationError as exc:
+        raise _from_python_validation_error(exc, file) from None
+    except InputError:
+        raise
+    except SystemExit as exc:
+        raise InputError(f"the design called sys.exit({exc.code!r}) instead of defining 'design'", file=shown) from None
+    except SyntaxError as exc:
+        raise InputError(f"Python syntax error: {exc.msg}", file=shown, line=exc.lineno) from None
+    except Exception as exc:  # any failure in user code is an input problem, shown where it happened
+        line = _user_line(exc, file)
+        raise InputError(f"the design raised {type(exc).__name__}: {exc}", file=shown, line=line) from None
+    finally:
+        if added:
+            sys.path.remove(folder)
+    design = namespace.get("design")
+    if not isinstance(design, Design):
+        found = "nothing" if design is None else type(design).__name__
+        raise InputError(
+            f"a Python design must define a module-level 'design' holding an aifab Design (found {found})",
+            file=shown,
+        )
+    return design.at(Location(file=shown, line=1))
+
+
+def _user_line(exc: BaseException, file: Path) -> int | None:
+    target = str(file.resolve())
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if os.path.abspath(frame.filename) == target:
+            line = frame.lineno
+    return line
+
+
+# --- environment overlay --------------------------------------------------------------------------
+
+
+def environment_files(folder: Path) -> dict[str, Path]:
+    """The environments a stack declares: ``Pulumi.<env>.yaml`` files beside the design."""
+    return {p.name[len("Pulumi.") : -len(".yaml")]: p for p in sorted(folder.glob("Pulumi.*.yaml"))}
+
+
+def apply_environment(design: Design, folder: Path, env: str) -> Design:
+    """Overlay ``aifab:overrides`` from ``Pulumi.<env>.yaml``: ``{component id: {field: value}}``."""
+    files = environment_files(folder)
+    if env not in files:
+        known = ", ".join(files) or "none"
+        raise InputError(
+            f"no environment {env!r} (Pulumi.{env}.yaml); known environments: {known}", file=display(folder)
+        )
+    data, lines = read_yaml_file(Path(display(files[env])))
+    config = (data or {}).get("config", {}) if isinstance(data, dict) else None
+    if not isinstance(config, dict):
+        raise InputError("expected a 'config' mapping", file=lines.file, line=lines.line_of(("config",)))
+    overrides = config.get(OVERRIDES_KEY, {})
+    if not isinstance(overrides, dict):
+        raise InputError(
+            f"expected a mapping of component id to settings, got {_type_name(overrides)}",
+            file=lines.file,
+            line=lines.line_of(("config", OVERRIDES_KEY)),
+            field=OVERRIDES_KEY,
+        )
+    ids = {c.id for c in design.components}
+    problems: list[InputError] = []
+    components: list[Component] = []
+    for component in design.components:
+        settings = overrides.get(component.id)
+        if settings is None:
+            components.append(component)
+            continue
+        base = ("config", OVERRIDES_KEY, component.id)
+        if not isinstance(settings, dict):
+            problems.append(
+                InputError(
+                    f"expected a mapping of settings, got {_type_name(settings)}",
+                    file=lines.file,
+                    line=lines.line_of(base),
+                    field=f"{OVERRIDES_KEY}.{component.id}",
+                )
+            )
+            continue
+        if "id" in settings or "kind" in settings:
+            problems.append(
+                InputError("an override cannot change 'id' or 'kind'", file=lines.file, line=lines.line_of(base))
+            )
+            continue
+        merged = deep_merge(component.model_dump(mode="python", exclude_unset=True), settings)
+        try:
+            components.append(type(component).model_validate(merged).at(component.location, component._field_lines))
+        except ValidationError as exc:
+            problems.extend(
+                _from_validation_error(
+                    exc, lines, prefix=base, display_prefix=f"{OVERRIDES_KEY}.{component.id}"
+                ).problems
+            )
+    for unknown in sorted(set(overrides) - ids, key=str):
+        problems.append(
+            InputError(
+                f"override for unknown component {unknown!r}",
+                file=lines.file,
+                line=lines.line_of(("config", OVERRIDES_KEY, unknown)),
+                field=OVERRIDES_KEY,
+            )
+        )
+    if problems:
+        raise InputError.combine(problems, f"environment {env!r} cannot be applied")
+    return Design.model_validate({**design.model_dump(exclude={"components"}), "components": components}).at(
+        design.location
+    )
+
+
+# --- pydantic errors -> messages that point at the design -----------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the union tag pydantic inserts after a component index (``components.3.gpu_pool.x``)."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        after_index = i >= 2 and loc[i - 2] == "components" and isinstance(loc[i - 1], int)
+        if after_index and isinstance(part, str) and part in _kinds():
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _component_label(data: Any, loc: tuple[str | int, ...]) -> str:
+    """``gpu_pool 'train': `` for an error inside a component of a document, so the reader knows which."""
+    if not (isinstance(data, dict) and len(loc) > 2 and loc[0] == "components" and isinstance(loc[1], int)):
+        return ""
+    components = data.get("components")
+    if not isinstance(components, list) or loc[1] >= len(components) or not isinstance(components[loc[1]], dict):
+        return ""
+    item = components[loc[1]]
+    kind, cid = item.get("kind"), item.get("id")
+    return f"{kind} {cid!r}: " if isinstance(kind, str) and isinstance(cid, str) else ""
+
+
+def _kinds() -> frozenset[str]:
+    from aifab.blueprints import registry
+
+    return frozenset(registry())
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(error: Any) -> str:
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if error["type"] == "extra_forbidden":
+        return "unknown field (not part of this kind; check the spelling)"
+    if error["type"] == "missing":
+        return "required field is missing"
+    value = error.get("input")
+    if (
+        error["type"] not in ("unknown_kind", "model_type")
+        and not isinstance(value, dict | list)
+        and "got" not in message
+    ):
+        message += f" (got {value!r})"
+    return message
+
+
+def _from_validation_error(
+    exc: ValidationError,
+    lines: LineMap,
+    prefix: tuple[str | int, ...] = (),
+    display_prefix: str = "",
+    data: Any = None,
+) -> InputError:
+    problems = []
+    for error in exc.errors():
+        loc = _strip_tags(tuple(error["loc"]))
+        field = format_path(loc)
+        if display_prefix:
+            field = f"{display_prefix}.{field}" if field else display_prefix
+        problems.append(
+            InputError(
+                _component_label(data, loc) + _describe(error),
+                file=lines.file,
+                line=lines.line_of((*prefix, *loc)),
+                field=field or None,
+            )
+        )
+    return InputError.combine(problems, f"{len(problems)} problems in the design")
+
+
+def _from_python_validation_error(exc: ValidationError, file: Path) -> InputError:
+    shown = display(file)
+    line = _user_line(exc, file)
+    problems = [
+        InputError(
+            _describe(error),
+            file=shown,
+            line=line,
+            field=f"{exc.title}.{format_path(tuple(error['loc']))}" if error["loc"] else exc.title,
+        )
+        for error in exc.errors()
+    ]
+    return InputError.combine(problems, f"{len(problems)} problems in the design")

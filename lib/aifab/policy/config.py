@@ -1,0 +1,202 @@
+"""The project's policy configuration: which packs run, their enforcement per environment, their parameters.
+
+It lives beside the design (``stacks/<arch>/policy.yaml``)::
+
+    production_environments: [prod]
+    packs:                                 # omit to run the default packs (see below)
+      baseline-security: {}
+      sovereign-uk:
+        enforcement: {production: mandatory, default: by-severity}
+        params: {allowed_regions: [eu-west-2]}
+      energy:
+        enforcement: advisory
+        params: {pue_target: 1.3}
+    rules:
+      NRG-REG-001: {enforcement: disabled}
+
+Without the file, or without ``packs``, the default packs run: every pack whose ``pack.yaml`` says
+``default: true`` (the default) and, for packs with a ``jurisdictions`` parameter (the sovereign packs),
+only when the design has a sovereign boundary in one of those jurisdictions. Enforcement is then
+``by-severity`` (see :mod:`.enforcement`).
+Unknown packs, parameters and rule ids, wrong parameter types and bad enforcement levels are
+:class:`InputError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+from aifab.design.design import Design
+from aifab.design.yamlsource import LineMap
+from aifab.errors import InputError, UnknownNameError
+
+from ._yaml import read_document, validate_model
+from .enforcement import DEFAULT_PRODUCTION_ENVIRONMENTS, EnforcementSpec, check_spec_keys
+from .packs import Pack, PackSet
+from .rule import Rule
+
+CONFIG_FILE = "policy.yaml"
+
+Spec = Annotated[EnforcementSpec | None, AfterValidator(check_spec_keys)]
+
+
+class PackSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enforcement: Spec = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enforcement: Spec = None
+
+
+class PolicyConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    production_environments: tuple[str, ...] = DEFAULT_PRODUCTION_ENVIRONMENTS
+    packs: dict[str, PackSettings] | None = None
+    rules: dict[str, RuleSettings] = Field(default_factory=dict)
+
+    _file: str | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> str | None:
+        """The file this configuration came from (``None`` for the defaults)."""
+        return self._file
+
+    def selected_packs(self, packs: PackSet, design: Design, only: tuple[str, ...] = ()) -> list[Pack]:
+        """The packs to run: ``only`` when given, else the configured packs, else the defaults."""
+        if only:
+            return [packs.pack(name) for name in dict.fromkeys(only)]
+        if self.packs is not None:
+            return [packs.pack(name) for name in self.packs]
+        return default_packs(packs, design)
+
+    def settings(self, pack: str) -> PackSettings:
+        return (self.packs or {}).get(pack, PackSettings())
+
+    def params(self, pack: Pack) -> dict[str, Any]:
+        return {**pack.defaults(), **self.settings(pack.name).params}
+
+    def environment_keys(self) -> list[tuple[str, str]]:
+        """Every environment named in an enforcement mapping, with the setting it sits in (for checking)."""
+        found: list[tuple[str, str]] = []
+        named = [(f"packs.{n}.enforcement", s.enforcement) for n, s in (self.packs or {}).items()]
+        named += [(f"rules.{r}.enforcement", s.enforcement) for r, s in self.rules.items()]
+        for where, spec in named:
+            if isinstance(spec, Mapping):
+                found.extend((where, key) for key in spec if key not in ("production", "non-production", "default"))
+        return found
+
+    def enforcement_specs(self, rule: Rule, pack: Pack) -> tuple[EnforcementSpec | None, ...]:
+        """Settings that decide a rule's enforcement, most specific first."""
+        rule_settings = self.rules.get(rule.id)
+        return (
+            rule_settings.enforcement if rule_settings else None,
+            self.settings(pack.name).enforcement,
+            pack.info.enforcement,
+        )
+
+
+def default_packs(packs: PackSet, design: Design) -> list[Pack]:
+    from aifab.blueprints.sovereign import SovereignBoundary
+
+    jurisdictions = {c.jurisdiction.upper() for c in design.components if isinstance(c, SovereignBoundary)}
+    chosen = []
+    for pack in packs:
+        if not pack.info.default:
+            continue
+        tied = {str(j).upper() for j in pack.defaults().get("jurisdictions") or ()}
+        if tied and not tied & jurisdictions:
+            continue
+        chosen.append(pack)
+    return chosen
+
+
+def load_policy_config(path: Path | None, packs: PackSet) -> PolicyConfig:
+    """Read and check a policy config; ``None`` gives the defaults."""
+    if path is None:
+        return PolicyConfig()
+    data, lines = read_document(path)
+    config = validate_model(PolicyConfig, data, lines, "policy config")
+    _check_against(config, packs, lines)
+    config._file = lines.file
+    return config
+
+
+def _check_against(config: PolicyConfig, packs: PackSet, lines: LineMap) -> None:
+    problems: list[InputError] = []
+    for name, settings in (config.packs or {}).items():
+        if name not in packs.packs:
+            problems.append(_unknown("policy pack", name, list(packs.packs), lines, ("packs", name), f"packs.{name}"))
+            continue
+        declared = packs.packs[name].info.params
+        for param, value in settings.params.items():
+            where = ("packs", name, "params", param)
+            shown = f"packs.{name}.params.{param}"
+            if param not in declared:
+                problems.append(_unknown(f"parameter of pack {name}", param, list(declared), lines, where, shown))
+                continue
+            mismatch = _type_mismatch(declared[param].default, value, declared[param].type)
+            if mismatch:
+                problems.append(InputError(mismatch, file=lines.file, line=lines.line_of(where), field=shown))
+    for rule_id in config.rules:
+        if rule_id not in packs.rules:
+            problems.append(_unknown("rule", rule_id, list(packs.rules), lines, ("rules", rule_id), f"rules.{rule_id}"))
+    if problems:
+        raise InputError.combine(problems, f"{len(problems)} problems in the policy config")
+
+
+def _unknown(
+    what: str, name: str, known: list[str], lines: LineMap, where: tuple[str | int, ...], shown: str
+) -> InputError:
+    return UnknownNameError(what, name, known, file=lines.file, line=lines.line_of(where), field=shown)
+
+
+_EXAMPLES: dict[str, Any] = {"number": 0.0, "string": "", "bool": False, "list": [], "strings": [""], "mapping": {}}
+
+
+def _type_mismatch(default: Any, value: Any, declared: str | None = None) -> str | None:
+    """A message when ``value`` is not of the kind the parameter takes (its declared type, else its default's)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number (got {value!r})"
+    if isinstance(value, list | tuple) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        return f"expected finite numbers (got {value!r})"
+    if default is None:
+        if declared is None:
+            return None
+        if declared == "strings" and not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
+            return f"expected a list of strings, e.g. [eu-west-2] (got {value!r})"
+        default = _EXAMPLES[declared]
+    if isinstance(default, list | tuple) and default and isinstance(value, list | tuple):
+        item_kind = type(default[0])
+        if any(not isinstance(v, item_kind) for v in value):
+            return f"expected a list of {item_kind.__name__} values, like {default!r} (got {value!r})"
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(default, bool) and isinstance(value, bool)
+        kind = "true or false"
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float)
+        kind = "a number"
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+        kind = "a string"
+    elif isinstance(default, list | tuple):
+        ok = isinstance(value, list | tuple)
+        kind = "a list"
+    elif isinstance(default, dict):
+        ok = isinstance(value, dict)
+        kind = "a mapping"
+    else:
+        return None
+    return None if ok else f"expected {kind}, like the default {default!r} (got {value!r})"

@@ -1,0 +1,114 @@
+"""The read-only context a rule receives beside its subject.
+
+>>> ctx.params["allowed_regions"]          # doctest: +SKIP
+('eu-west-2',)
+>>> [c.id for c in ctx.linking(key)]        # doctest: +SKIP
+['lake', 'audit']
+
+Everything here is frozen or a read-only view: rules are pure functions of (subject, context).
+``catalogue`` and ``capacity`` are ``None`` when the run does not have them; a rule that declares
+``requires=("catalogue",)`` is then reported "not evaluated" without being called. ``capabilities``
+holds extra inputs an online run may supply (``quotas``); the offline run supplies none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from aifab.blueprints.environment import Environment
+from aifab.blueprints.facility import Site
+from aifab.blueprints.sovereign import SovereignBoundary
+from aifab.catalogue import Catalogue
+from aifab.design.component import Component
+from aifab.design.design import Design
+from aifab.graph.build import DesignGraph
+
+from .capacity import CapacityEstimates
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    design: Design
+    graph: DesignGraph
+    """The design graph (its networkx graph is frozen): links, dependents, dependencies."""
+    params: Mapping[str, Any]
+    """The pack's parameters: its defaults, overlaid by the project's policy config."""
+    catalogue: Catalogue | None
+    capacity: CapacityEstimates | None
+    today: dt.date
+    env: str | None = None
+    """The stack environment being checked (``prod``), when one was selected."""
+    capabilities: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def has(self, capability: str) -> bool:
+        if capability == "catalogue":
+            return self.catalogue is not None
+        if capability == "capacity":
+            return self.capacity is not None
+        return capability in self.capabilities
+
+    # --- components and links ---------------------------------------------------------------------
+
+    def component(self, component_id: str | None) -> Component | None:
+        if component_id is None or component_id not in self.graph.graph:
+            return None
+        return self.graph.component(component_id)
+
+    def components(self, *kinds: str) -> list[Component]:
+        """The design's components (first definition of each id), optionally only these kinds."""
+        found = [data["component"] for _, data in self.graph.graph.nodes(data=True)]
+        return [c for c in found if not kinds or c.kind in kinds]
+
+    def linked(self, component: Component, field_name: str) -> list[Component]:
+        """The components ``component`` links to through ``field_name`` (missing targets left out)."""
+        found = []
+        for link in component.links():
+            if link.field == field_name:
+                target = self.component(link.target)
+                if target is not None:
+                    found.append(target)
+        return found
+
+    def linking(self, component: Component, *, field_name: str | None = None) -> list[Component]:
+        """The components that link to ``component`` (through ``field_name`` when given)."""
+        found: list[Component] = []
+        if component.id not in self.graph.graph:
+            return found
+        for source, _, key in self.graph.graph.in_edges(component.id, keys=True):
+            if field_name is None or key == field_name:
+                source_component = self.graph.component(source)
+                if source_component not in found:
+                    found.append(source_component)
+        return found
+
+    # --- placement ----------------------------------------------------------------------------------
+
+    def environment_of(self, component: Component) -> Environment | None:
+        env = self.component(getattr(component, "environment", None))
+        return env if isinstance(env, Environment) else None
+
+    def is_production(self, component: Component) -> bool:
+        """True when the component belongs to an environment whose purpose is production."""
+        env = component if isinstance(component, Environment) else self.environment_of(component)
+        return env is not None and bool(env.purpose == "production")
+
+    def boundary_of(self, component: Component) -> SovereignBoundary | None:
+        if isinstance(component, SovereignBoundary):
+            return component
+        boundary = self.component(getattr(component, "inside", None))
+        return boundary if isinstance(boundary, SovereignBoundary) else None
+
+    def site_of(self, component: Component) -> Site | None:
+        if isinstance(component, Site):
+            return component
+        site = self.component(getattr(component, "site", None))
+        return site if isinstance(site, Site) else None
+
+    def region_of(self, component: Component) -> str | None:
+        """The cloud region a component sits in: its site's region (for AWS sites)."""
+        site = self.site_of(component)
+        return site.region if site is not None else None

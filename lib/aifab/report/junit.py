@@ -1,0 +1,73 @@
+"""JUnit XML: a test suite per design and pack, a test case per rule x component.
+
+``fail`` is a ``<failure>`` (its type says mandatory or advisory), ``error`` an ``<error>``; waived,
+not-applicable and not-evaluated outcomes are ``<skipped>`` with the reason, so CI dashboards show
+them rather than counting them as passes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from aifab.policy.findings import Finding
+
+from .model import CheckReport
+
+
+def _case(parent: ET.Element, f: Finding) -> None:
+    subject = f.component or "(design)"
+    case = ET.SubElement(
+        parent,
+        "testcase",
+        {"classname": f"{f.design}.{f.pack}.{f.rule_id}", "name": f"{f.rule_id} {subject}", "time": "0"},
+    )
+    if f.location.file:
+        case.set("file", f.location.file)
+        if f.location.line:
+            case.set("line", str(f.location.line))
+    detail = "\n".join([f"{f.title}", f"location: {f.location}", *(f"note: {n}" for n in f.notes)])
+    if f.status == "fail":
+        node = ET.SubElement(case, "failure", {"message": f.message, "type": f"{f.severity}/{f.enforcement}"})
+        node.text = detail + (f"\nremediation: {f.remediation}" if f.remediation else "")
+    elif f.status == "error":
+        node = ET.SubElement(case, "error", {"message": f.message, "type": "rule-error"})
+        node.text = detail
+    elif f.status == "waived" and f.waiver is not None:
+        ET.SubElement(
+            case,
+            "skipped",
+            {"message": f"waived until {f.waiver.expires.isoformat()} by {f.waiver.owner}: {f.waiver.reason}"},
+        )
+    elif f.status in ("not_applicable", "not_evaluated"):
+        ET.SubElement(case, "skipped", {"message": f"{f.status.replace('_', ' ')}: {f.message}"})
+
+
+def render(report: CheckReport) -> str:
+    root = ET.Element("testsuites", {"name": "aifab check"})
+    totals: dict[str, int] = defaultdict(int)
+    for design in report.designs:
+        by_pack: dict[str, list[Finding]] = defaultdict(list)
+        for f in design.findings:
+            by_pack[f.pack].append(f)
+        for pack, findings in by_pack.items():
+            env = f"[{design.env}]" if design.env else ""
+            counts = {
+                "tests": len(findings),
+                "failures": sum(f.status == "fail" for f in findings),
+                "errors": sum(f.status == "error" for f in findings),
+                "skipped": sum(f.status in ("waived", "not_applicable", "not_evaluated") for f in findings),
+            }
+            suite = ET.SubElement(
+                root,
+                "testsuite",
+                {"name": f"{design.design}{env}/{pack}", "time": "0", **{k: str(v) for k, v in counts.items()}},
+            )
+            for f in findings:
+                _case(suite, f)
+            for key, value in counts.items():
+                totals[key] += value
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(totals[key]))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

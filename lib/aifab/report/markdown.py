@@ -1,0 +1,40 @@
+"""A Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``, rendered with jinja2."""
+
+from __future__ import annotations
+
+import jinja2
+
+from aifab.policy.findings import Finding
+from aifab.templating import template_environment
+
+from .model import CheckReport, location_text, sort_key
+
+MAX_ROWS = 50
+"""Rows per table; the rest are counted, keeping comments under GitHub's size limit."""
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _environment() -> jinja2.Environment:
+    return template_environment("aifab.report", cell=_cell, where=location_text)
+
+
+def render(report: CheckReport) -> str:
+    findings = sorted(report.findings, key=sort_key)
+
+    def pick(*statuses: str, enforcement: str | None = None) -> list[Finding]:
+        return [f for f in findings if f.status in statuses and (enforcement is None or f.enforcement == enforcement)]
+
+    template = _environment().get_template("summary.md.j2")
+    return template.render(
+        report=report,
+        summary=report.summary(),
+        mandatory=pick("fail", "error", enforcement="mandatory"),
+        advisory=pick("fail", "error", enforcement="advisory"),
+        waived=pick("waived"),
+        not_evaluated=pick("not_evaluated"),
+        unused=report.unused_waivers,
+        max_rows=MAX_ROWS,
+    )
