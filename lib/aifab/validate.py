@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aifab.capacity import capacity_findings
+from aifab.capacity import CapacityAssessment, capacity_findings
 from aifab.design.component import Component
 from aifab.design.design import Design
 from aifab.errors import Diagnostic, InputError
@@ -67,10 +67,18 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def validate(design: Design, catalogue: Catalogue | None = None, *, capacity: bool = True) -> ValidationResult:
+def validate(
+    design: Design,
+    catalogue: Catalogue | None = None,
+    *,
+    capacity: bool = True,
+    assessment: CapacityAssessment | None = None,
+) -> ValidationResult:
     """Build the graph and run every structural and catalogue check. Never raises for a bad design.
 
-    ``capacity=False`` leaves out the capacity findings, for callers that compute the estimate themselves.
+    ``capacity=False`` leaves out the capacity findings, for callers that compute the estimate themselves;
+    ``assessment`` hands in an estimate already made (:func:`aifab.capacity.assess_design`) whose findings
+    are reported instead of estimating again.
     """
     if catalogue is None:
         from aifab.catalogue import load_catalogue
@@ -79,11 +87,12 @@ def validate(design: Design, catalogue: Catalogue | None = None, *, capacity: bo
     graph = build_graph(design)
     diagnostics = structural_diagnostics(graph)
     diagnostics.extend(catalogue_diagnostics(design, catalogue))
-    if capacity:
+    if assessment is not None:
+        diagnostics.extend(assessment.findings)
+    elif capacity:
         diagnostics.extend(capacity_findings(design, catalogue))
     # Report in reading order: by file, then line, so the output follows the design top to bottom.
     diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
-    graph.diagnostics = diagnostics
     return ValidationResult(design=design, graph=graph, diagnostics=diagnostics)
 
 

@@ -15,6 +15,7 @@ EXPECTED = {
     "FINDING_CODES",
     "AllReducePoint",
     "Assumption",
+    "CapacityAssessment",
     "CostItem",
     "DesignEstimate",
     "DtypeThroughput",
@@ -31,6 +32,7 @@ EXPECTED = {
     "SiteEstimate",
     "StorageFit",
     "Unpriced",
+    "assess_design",
     "capacity_findings",
     "estimate_design",
 }

@@ -14,13 +14,16 @@
   Strict: unusable input raises ``InputError``.
 * :func:`capacity_findings` — the ``capacity-*`` findings (over budget, too hot for the racks, storage too
   slow, fabric unbuildable, FSx tier or size that AWS would refuse). Never raises; ``validate()`` calls it.
+* :func:`assess_design` — one lenient estimate whose findings and (complete) estimate serve a whole
+  ``aifab check``: validation, capacity findings and the energy rules read the same numbers.
 * :class:`EstimateOptions` — every default the estimate introduces, documented with its source.
 """
 
-from aifab.capacity.estimate import capacity_findings, estimate_design
+from aifab.capacity.estimate import assess_design, capacity_findings, estimate_design
 from aifab.capacity.options import Assumption, EstimateOptions
 from aifab.capacity.results import (
     AllReducePoint,
+    CapacityAssessment,
     CostItem,
     DesignEstimate,
     DtypeThroughput,
@@ -57,6 +60,7 @@ __all__ = [
     "FINDING_CODES",
     "AllReducePoint",
     "Assumption",
+    "CapacityAssessment",
     "CostItem",
     "DesignEstimate",
     "DtypeThroughput",
@@ -73,6 +77,7 @@ __all__ = [
     "SiteEstimate",
     "StorageFit",
     "Unpriced",
+    "assess_design",
     "capacity_findings",
     "estimate_design",
 ]

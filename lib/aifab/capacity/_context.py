@@ -107,6 +107,8 @@ class Context:
     skipped: list[str] = field(default_factory=list)
     skipped_ids: set[str] = field(default_factory=set)
     input_errors: list[InputError] = field(default_factory=list)
+    unusable_input: bool = False
+    """A lenient run met input that a strict run raises for (recorded as a finding instead)."""
     hardware: dict[str, Hardware] = field(default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
@@ -130,6 +132,7 @@ class Context:
         """Input no estimate can use: raise when strict, else record it as an error finding on the component."""
         if self.strict:
             raise located(component, field_name, message)
+        self.unusable_input = True
         self.finding(component, code, message, field=field_name)
 
 

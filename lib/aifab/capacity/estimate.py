@@ -9,6 +9,8 @@
 tree, raises :class:`~aifab.errors.InputError` pointing at the component (the CLI exits 2).
 :func:`capacity_findings` is lenient, for validation: it never raises, leaves out what cannot be resolved
 (validation reports unknown names already) and returns the ``capacity-*`` findings.
+:func:`assess_design` is the lenient run once, for ``aifab check``: its findings feed validation, and its
+estimate, when complete (what the strict run would have returned), feeds the policy rules.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ._sites import estimate_site
 from ._storage import estimate_file_system
 from .options import EstimateOptions
 from .results import (
+    CapacityAssessment,
     CostItem,
     DesignEstimate,
     EdgeEstimate,
@@ -43,7 +46,7 @@ from .results import (
 if TYPE_CHECKING:
     from aifab.catalogue import Catalogue
 
-__all__ = ["capacity_findings", "estimate_design"]
+__all__ = ["assess_design", "capacity_findings", "estimate_design"]
 
 T = TypeVar("T")
 
@@ -67,14 +70,25 @@ def estimate_design(
     switch radix too small to build any fabric. Design problems the numbers reveal (over budget, too slow,
     unbuildable) are returned as ``findings``.
     """
-    return _estimate(design, catalogue, options, strict=True)
+    return _estimate(design, _context(design, catalogue, options, strict=True))
 
 
 def capacity_findings(
     design: Design, catalogue: Catalogue | None = None, options: EstimateOptions | None = None
 ) -> list[Diagnostic]:
     """The ``capacity-*`` findings of ``design``; never raises (for :func:`aifab.validate.validate`)."""
-    return list(_estimate(design, catalogue, options, strict=False).findings)
+    return list(assess_design(design, catalogue, options).findings)
+
+
+def assess_design(
+    design: Design, catalogue: Catalogue | None = None, options: EstimateOptions | None = None
+) -> CapacityAssessment:
+    """Estimate ``design`` once, leniently (never raises): the findings for validation and, when every input
+    resolved, the same estimate :func:`estimate_design` returns, for the rules that read capacity."""
+    ctx = _context(design, catalogue, options, strict=False)
+    estimate = _estimate(design, ctx)
+    usable = not ctx.skipped and not ctx.unusable_input
+    return CapacityAssessment(estimate=estimate, complete=estimate if usable else None)
 
 
 def _guard(ctx: Context, component: Component, work: Callable[[], T]) -> T | None:
@@ -99,16 +113,16 @@ def _guard(ctx: Context, component: Component, work: Callable[[], T]) -> T | Non
     return None
 
 
-def _estimate(
-    design: Design, catalogue: Catalogue | None, options: EstimateOptions | None, strict: bool
-) -> DesignEstimate:
+def _context(design: Design, catalogue: Catalogue | None, options: EstimateOptions | None, strict: bool) -> Context:
     if catalogue is None:
         from aifab.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    o = options or EstimateOptions()
-    index = Index.of(design)
-    ctx = Context(catalogue=catalogue, options=o, strict=strict, index=index)
+    return Context(catalogue=catalogue, options=options or EstimateOptions(), strict=strict, index=Index.of(design))
+
+
+def _estimate(design: Design, ctx: Context) -> DesignEstimate:
+    index = ctx.index
 
     pools: dict[str, PoolEstimate] = {}
     for pool in index.pools:

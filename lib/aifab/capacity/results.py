@@ -404,3 +404,19 @@ def _by_id(items: tuple[_T, ...], wanted: str) -> _T:
         if item.id == wanted:
             return item
     raise KeyError(wanted)
+
+
+class CapacityAssessment(_Result):
+    """One lenient estimate of a design: its findings, and the estimate itself when it is complete.
+
+    ``complete`` is None when some input did not resolve (an unknown catalogue name, a fabric no switch
+    can build, a component whose estimate failed): exactly when :func:`~aifab.capacity.estimate_design`
+    would raise. Otherwise it is the estimate that function returns.
+    """
+
+    estimate: DesignEstimate
+    complete: DesignEstimate | None
+
+    @property
+    def findings(self) -> tuple[Diagnostic, ...]:
+        return self.estimate.findings

@@ -11,13 +11,13 @@ dependencies are its descendants and whatever depends on it (its blast radius) a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
 from aifab.design.component import Component
 from aifab.design.design import Design
-from aifab.errors import AifabError, Diagnostic
+from aifab.errors import AifabError
 
 
 class GraphError(AifabError):
@@ -30,7 +30,6 @@ class DesignGraph:
 
     design: Design
     graph: nx.MultiDiGraph
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def component(self, component_id: str) -> Component:
         node: Component = self.graph.nodes[component_id]["component"]

@@ -1,14 +1,13 @@
 """Capacity facts rules may read: per site, IT power, PUE and facility power, from the capacity estimate.
 
-:func:`estimate_capacity` asks :func:`aifab.capacity.estimate_design` (node power from the catalogue,
-fabric, storage and management power, PUE from the site, its cooling or its region) and keeps the few
-numbers rules need, so the energy rules and the capacity findings agree to the watt. When the estimate
-cannot be made (an unknown catalogue name, a fabric that cannot be sized) the capacity is ``None`` and
-rules that need it are reported "not evaluated".
-
-Capacity *findings* (over budget, storage too slow, a fabric that cannot be built) come from
-:func:`aifab.capacity.capacity_findings` through :func:`aifab.validate.validate`; ``aifab
-check`` reports them as ``capacity:<code>`` findings.
+:func:`site_capacity` keeps the few numbers rules need from a design estimate (node power from the
+catalogue, fabric, storage and management power, PUE from the site, its cooling or its region).
+``aifab check`` estimates the design once (:func:`aifab.capacity.assess_design`) and hands that one
+estimate to validation (the ``capacity:<code>`` findings: over budget, storage too slow, a fabric that
+cannot be built) and, through :func:`site_capacity`, to the energy rules, so the two agree to the watt.
+When the estimate cannot be made (an unknown catalogue name, a fabric that cannot be sized) the capacity
+is ``None`` and rules that need it are reported "not evaluated". :func:`estimate_capacity` is the same for
+a caller without an estimate (the example harness).
 """
 
 from __future__ import annotations
@@ -16,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from aifab.catalogue import Catalogue
 from aifab.design.design import Design
-from aifab.errors import InputError
+
+if TYPE_CHECKING:
+    from aifab.capacity import DesignEstimate
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,14 @@ class CapacityEstimates:
 
 def estimate_capacity(design: Design, catalogue: Catalogue) -> CapacityEstimates | None:
     """The per-site numbers of the capacity estimate, or ``None`` when the design cannot be estimated."""
-    from aifab.capacity import estimate_design
+    from aifab.capacity import assess_design
 
-    try:
-        estimate = estimate_design(design, catalogue)
-    except InputError:
+    return site_capacity(assess_design(design, catalogue).complete)
+
+
+def site_capacity(estimate: DesignEstimate | None) -> CapacityEstimates | None:
+    """The per-site numbers rules read, from a complete estimate (``None`` when there is none)."""
+    if estimate is None:
         return None
     sites = {
         s.id: SiteCapacity(

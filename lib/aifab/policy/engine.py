@@ -1,5 +1,6 @@
 """Run the checks on one design: structural validation and capacity findings (both from
-:func:`aifab.validate.validate`), then the selected packs.
+:func:`aifab.validate.validate`), then the selected packs. The design is estimated once
+(:func:`aifab.capacity.assess_design`); validation and the rules read that one estimate.
 
 >>> from aifab.policy.engine import check_design
 >>> result = check_design(loaded, packs, config=config, waivers=waivers, catalogue=cat, today=today)  # doctest: +SKIP
@@ -20,15 +21,17 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from aifab.capacity import assess_design
 from aifab.catalogue import Catalogue
 from aifab.design.component import Component
 from aifab.design.design import Design
+from aifab.design.environments import EnvironmentModel
 from aifab.design.loader import LoadedDesign, display
 from aifab.errors import Diagnostic, Location
 from aifab.graph.build import DesignGraph
 from aifab.validate import validate
 
-from .capacity import CapacityEstimates, estimate_capacity
+from .capacity import CapacityEstimates, site_capacity
 from .config import PolicyConfig
 from .context import PolicyContext
 from .enforcement import resolve
@@ -70,7 +73,7 @@ class DesignCheck:
 
 def frozen_graph(graph: DesignGraph) -> DesignGraph:
     """A copy of the design graph whose networkx graph cannot be changed (rules are pure)."""
-    return DesignGraph(design=graph.design, graph=nx.freeze(graph.graph.copy()), diagnostics=list(graph.diagnostics))
+    return DesignGraph(design=graph.design, graph=nx.freeze(graph.graph.copy()))
 
 
 def run_rule(rule: Rule, ctx: PolicyContext, resources: Sequence[ResourceSubject] | None = None) -> list[RuleResult]:
@@ -155,11 +158,13 @@ def check_design(
 ) -> DesignCheck:
     design = loaded.design
     locator = Locator(loaded)
-    validation = validate(design, catalogue)
+    assessment = assess_design(design, catalogue)  # the one estimate: validation and the rules read it
+    validation = validate(design, catalogue, assessment=assessment)
     findings = [_diagnostic_finding(d, design, locator) for d in validation.diagnostics]
     graph = frozen_graph(validation.graph)
-    capacity = estimate_capacity(design, catalogue)
+    capacity = site_capacity(assessment.complete)
     selected = config.selected_packs(packs, design, only_packs)
+    model = EnvironmentModel.of(design)
     for pack in selected:
         ctx = make_context(
             design,
@@ -171,7 +176,10 @@ def check_design(
             env=loaded.env,
             capabilities=capabilities,
         )
-        findings.extend(_pack_findings(pack, ctx, config, loaded.env, locator, resources))
+        findings.extend(_pack_findings(pack, ctx, config, model, loaded.env, locator, resources))
+    findings = [_in_environment(f, model, loaded.env) for f in findings]
+    if loaded.env is not None and model.has_environments:
+        findings = [f for f in findings if _deployed_by(f, model, loaded.env)]
     component_ids = {c.id for c in design.components}
     findings, unused = apply_waivers(findings, waivers, packs, loaded.env, today, component_ids)
     return DesignCheck(
@@ -191,17 +199,42 @@ def _pack_findings(
     pack: Pack,
     ctx: PolicyContext,
     config: PolicyConfig,
+    model: EnvironmentModel,
     env: str | None,
     locator: Locator,
     resources: Sequence[ResourceSubject] | None,
 ) -> Iterable[Finding]:
+    """Each result judged under its own component's environment (see :mod:`aifab.design.environments`)."""
     for rule in pack.rules:
-        enforcement = resolve(rule.severity, config.enforcement_specs(rule, pack), env, config.production_environments)
-        if enforcement == "disabled":
-            continue
+        specs = config.enforcement_specs(rule, pack)
+        first = next((spec for spec in specs if spec is not None), None)
+        if first == "disabled":
+            continue  # disabled everywhere: the rule does not run
         for result in run_rule(rule, ctx, resources):
             component = ctx.component(result.component)
-            yield _finding(rule, result, enforcement, ctx.design.name, component, locator)
+            key, purpose = (
+                (model.owner(component) if component is not None else None, model.purpose(component))
+                if model.has_environments
+                else (env, model.purpose(None))
+            )
+            enforcement = resolve(rule.severity, specs, key, purpose)
+            if enforcement != "disabled":
+                yield _finding(rule, result, enforcement, ctx.design.name, component, locator)
+
+
+def _in_environment(finding: Finding, model: EnvironmentModel, env: str | None) -> Finding:
+    """The finding with the environment whose stack deploys its subject (the stack's, without environments)."""
+    component = model.by_id.get(finding.component or "")
+    deployer = model.deployer(component) if component is not None and model.has_environments else None
+    environment = deployer if model.has_environments else env
+    return finding if environment is None else finding.model_copy(update={"environment": environment})
+
+
+def _deployed_by(finding: Finding, model: EnvironmentModel, env: str) -> bool:
+    """Whether stack ``env`` answers for a finding: its own components, and whatever no other stack deploys."""
+    component = model.by_id.get(finding.component or "")
+    deployer = model.deployer(component) if component is not None else None
+    return deployer is None or deployer == env
 
 
 def _finding(
