@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from aifab.errors import InputError
+from aifab.policy.rule import SEVERITIES
 from aifab.report import FORMATS, CheckReport, render, write_atomic
 from aifab.report import sarif as sarif_writer
 
@@ -103,6 +104,7 @@ def test_json_shape(report: CheckReport) -> None:
         "not_evaluated",
         "error",
     }
+    assert set(document["summary"]["failing_by_severity"]) == set(SEVERITIES)
     expired = next(f for f in document["findings"] if f["rule_id"] == "SEC-KMS-001")
     assert expired["status"] == "fail" and expired["waiver"]["active"] is False
     assert document["summary"]["exit_code"] == 1
