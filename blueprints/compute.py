@@ -5,13 +5,17 @@ hardware must carry, and validation checks it against the catalogue: a ``gpu_poo
 ``accelerator_pool`` non-GPU accelerators, a ``cpu_pool`` none (a CPU-only type such as c7i.48xlarge).
 Training pools that span nodes use a fabric; every pool joins a cluster.
 
->>> from aifab.blueprints.compute import GpuPool, KubernetesCluster, TrainingWorkload
+>>> from aifab.blueprints.compute import AcceleratorPool, CpuPool, GpuPool, KubernetesCluster, TrainingWorkload
 >>> eks = KubernetesCluster(id="eks", provider="eks", version="1.35", network="vpc")
 >>> train = GpuPool(id="train", role="training", instance_type="p5.48xlarge", node_count=16,
 ...                 fabric="efa", cluster=eks,
 ...                 workload=TrainingWorkload(parameters_billion=70, tokens_billion=2000))
 >>> train.cluster
 'eks'
+>>> trn = AcceleratorPool(id="trn", role="training", instance_type="trn1.32xlarge", node_count=4, fabric="efa")
+>>> prep = CpuPool(id="prep", role="general", instance_type="c7i.48xlarge", node_count=8, cluster=eks)
+>>> prep.check()  # CPU pools need no fabric, however many nodes
+[]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sovereignty: a boundary with a jurisdiction, its allowed regions, key custody and egress rules;
 and an on-prem private cloud as a deployment target beside AWS.
 
->>> from aifab.blueprints.sovereign import Attestation, SovereignBoundary
+>>> from aifab.blueprints.sovereign import Attestation, PrivateCloud, SovereignBoundary
 >>> uk = SovereignBoundary(
 ...     id="uk", jurisdiction="UK", key_custody="customer-hsm", egress="allow-list",
 ...     egress_allow=("10.0.0.0/8",),
@@ -9,6 +9,9 @@ and an on-prem private cloud as a deployment target beside AWS.
 ...                               evidence="https://intranet.example/vetting", expires="2027-06-30"),))
 >>> uk.jurisdiction
 'UK'
+>>> openstack = PrivateCloud(id="openstack", platform="openstack", operator="platform-team", site="manchester")
+>>> openstack.site
+'manchester'
 """
 
 from __future__ import annotations
