@@ -9,6 +9,9 @@ Everything here is frozen or a read-only view: rules are pure functions of (subj
 ``catalogue`` and ``capacity`` are ``None`` when the run does not have them; a rule that declares
 ``requires=("catalogue",)`` is then reported "not evaluated" without being called. ``capabilities``
 holds extra inputs an online run may supply (``quotas``); the offline run supplies none.
+
+Scope questions several packs ask (which boundaries there are, which components a boundary holds, which
+regions it allows) are answered here once, so the energy pack and the sovereign packs agree by construction.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from aifab.blueprints.sovereign import SovereignBoundary
 from aifab.catalogue import Catalogue
 from aifab.design.component import Component
 from aifab.design.design import Design
+from aifab.errors import InputError
 from aifab.graph.build import DesignGraph
 
 from .capacity import CapacityEstimates
@@ -112,3 +116,40 @@ class PolicyContext:
         """The cloud region a component sits in: its site's region (for AWS sites)."""
         site = self.site_of(component)
         return site.region if site is not None else None
+
+    # --- sovereign scope: one answer for every pack that reasons about boundaries ----------------------
+
+    def boundaries(self, *jurisdictions: str) -> list[SovereignBoundary]:
+        """The design's sovereign boundaries; only those of ``jurisdictions`` (catalogue names, any case) when given."""
+        wanted = {j.upper() for j in jurisdictions}
+        return [
+            b
+            for b in self.components("sovereign_boundary")
+            if isinstance(b, SovereignBoundary) and (not wanted or b.jurisdiction.upper() in wanted)
+        ]
+
+    def held_by(self, boundary: SovereignBoundary, *kinds: str) -> list[Component]:
+        """The components ``boundary`` holds (those inside it, and the boundary itself), optionally only these kinds."""
+        return [c for c in self.components(*kinds) if self.boundary_of(c) == boundary]
+
+    def jurisdiction_regions(self, jurisdiction: str) -> tuple[str, ...]:
+        """The catalogue's region allow-list for ``jurisdiction``; empty without a catalogue or for an unknown name."""
+        if self.catalogue is None:
+            return ()
+        try:
+            return tuple(self.catalogue.jurisdiction(jurisdiction).allowed_regions)
+        except InputError:
+            return ()
+
+    def allowed_regions(self, boundary: SovereignBoundary) -> tuple[str, ...]:
+        """The regions a component inside ``boundary`` may use.
+
+        The base list is the pack's ``allowed_regions`` parameter when the pack sets one (the sovereign packs
+        let a project narrow it), else the catalogue's allow-list for the boundary's jurisdiction; the
+        boundary's own ``allowed_regions`` narrows it further (a region it names outside the base is not allowed).
+        """
+        override = self.params.get("allowed_regions")
+        base = tuple(override) if override else self.jurisdiction_regions(boundary.jurisdiction)
+        if boundary.allowed_regions is not None:
+            return tuple(r for r in boundary.allowed_regions if r in base)
+        return base

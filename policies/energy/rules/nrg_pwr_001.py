@@ -1,7 +1,8 @@
 """NRG-PWR-001: Sites keep headroom in their power budget.
 
-Being over the budget at all is a capacity error from validation (``capacity-power-budget``); this rule
-is the policy on top of it: keep a share of the feed free for growth, failover and measurement error.
+Being over the budget at all is a capacity error from validation (``capacity-power-budget``), reported
+there once; this rule is the policy on top of it: keep a share of the feed free for growth, failover and
+measurement error, and it is not applicable to a site already over its budget.
 """
 
 from aifab.blueprints import GpuPool, Site
@@ -20,6 +21,8 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
         f"({'declared on the site' if cap.pue_source == 'site' else cap.pue_source}) "
         f"= {cap.facility_kw:,.0f} kW"
     )
+    if cap.facility_kw > site.power_budget_kw:  # owned by validation: reported once, as capacity-power-budget
+        return not_applicable(f"{detail}: over the {site.power_budget_kw:,.0f} kW budget (capacity-power-budget)")
     wanted = float(ctx.params["min_power_headroom"])
     headroom = 1 - cap.facility_kw / site.power_budget_kw
     if headroom < wanted:
@@ -52,7 +55,8 @@ rule = Rule(
     title="Sites keep headroom in their power budget",
     why=(
         "A hall's power feed is fixed for years; a design that uses all of it has no room for growth, for "
-        "failover load or for the estimate being wrong (over budget outright is a capacity error). "
+        "failover load or for the estimate being wrong (over budget outright is a capacity error, reported by "
+        "validation and not again here). "
         "Facility power = IT power x PUE, where IT power is the capacity estimate's "
         "node power from the catalogue plus fabric, storage and management power (the same numbers as the "
         "capacity findings). A budget is an engineering limit rather than a framework control; ISO/IEC "

@@ -20,19 +20,15 @@ def intensity(site: Site, ctx: PolicyContext) -> float | None:
 
 
 def greener_regions(site: Site, ctx: PolicyContext, limit: float) -> list[str]:
-    """Allowed regions of the site's sovereignty boundary below the threshold (sovereignty comes first)."""
+    """Allowed regions of the site's sovereignty boundary below the threshold (sovereignty comes first).
+
+    The allow-list is the one the sovereign packs judge against (:meth:`PolicyContext.allowed_regions`)."""
     assert ctx.catalogue is not None
     boundary = ctx.boundary_of(site)
     if boundary is None or site.provider != "aws":
         return []
-    allowed = boundary.allowed_regions
-    if allowed is None:
-        try:
-            allowed = ctx.catalogue.jurisdiction(boundary.jurisdiction).allowed_regions
-        except InputError:
-            return []
     found = []
-    for code in allowed:
+    for code in ctx.allowed_regions(boundary):
         try:
             value = ctx.catalogue.region(code).grid_gco2e_per_kwh
         except InputError:

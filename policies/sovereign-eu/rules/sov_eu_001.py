@@ -1,7 +1,7 @@
 """SOV-EU-001: Sovereign profile: every AWS site is in the AWS European Sovereign Cloud partition."""
 
+from aifab.policies.sovereignty import EU, partition_rule
 from aifab.policy import ref
-from aifab.policy.sovereignty import EU, partition_rule
 
 rule = partition_rule(
     EU,

@@ -1,8 +1,8 @@
 """SOV-EU-GEN-001: Everything stays in the allowed regions (EU).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import EU, regions_rule
+from aifab.policies.sovereignty import EU, regions_rule
 
 rule = regions_rule(EU)

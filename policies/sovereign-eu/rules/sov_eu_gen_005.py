@@ -1,8 +1,8 @@
 """SOV-EU-GEN-005: A preventive guardrail denies other regions (EU).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import EU, guardrail_rule
+from aifab.policies.sovereignty import EU, guardrail_rule
 
 rule = guardrail_rule(EU)

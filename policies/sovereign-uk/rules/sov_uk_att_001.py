@@ -1,8 +1,8 @@
 """SOV-UK-ATT-001: Sovereignty attestations are recorded and current (UK).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import UK, attestations_rule
+from aifab.policies.sovereignty import UK, attestations_rule
 
 rule = attestations_rule(UK)

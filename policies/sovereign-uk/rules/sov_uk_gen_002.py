@@ -1,8 +1,8 @@
 """SOV-UK-GEN-002: No data or keys replicate out of the jurisdiction (UK).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import UK, replication_rule
+from aifab.policies.sovereignty import UK, replication_rule
 
 rule = replication_rule(UK)

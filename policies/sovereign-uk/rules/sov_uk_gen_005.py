@@ -1,8 +1,8 @@
 """SOV-UK-GEN-005: A preventive guardrail denies other regions (UK).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import UK, guardrail_rule
+from aifab.policies.sovereignty import UK, guardrail_rule
 
 rule = guardrail_rule(UK)

@@ -1,8 +1,8 @@
 """SOV-UK-GEN-006: Logs and telemetry stay in the jurisdiction (UK).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import UK, telemetry_rule
+from aifab.policies.sovereignty import UK, telemetry_rule
 
 rule = telemetry_rule(UK)

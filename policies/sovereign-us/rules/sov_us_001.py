@@ -1,7 +1,7 @@
 """SOV-US-001: ITAR profile: every AWS site is in the AWS GovCloud (US) partition."""
 
+from aifab.policies.sovereignty import US, partition_rule
 from aifab.policy import ref
-from aifab.policy.sovereignty import US, partition_rule
 
 rule = partition_rule(
     US,

@@ -1,8 +1,8 @@
 """SOV-US-GEN-001: Everything stays in the allowed regions (US).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import US, regions_rule
+from aifab.policies.sovereignty import US, regions_rule
 
 rule = regions_rule(US)

@@ -1,8 +1,8 @@
 """SOV-US-GEN-002: No data or keys replicate out of the jurisdiction (US).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import US, replication_rule
+from aifab.policies.sovereignty import US, replication_rule
 
 rule = replication_rule(US)

@@ -1,8 +1,8 @@
 """SOV-US-GEN-006: Logs and telemetry stay in the jurisdiction (US).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import US, telemetry_rule
+from aifab.policies.sovereignty import US, telemetry_rule
 
 rule = telemetry_rule(US)

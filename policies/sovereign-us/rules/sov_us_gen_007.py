@@ -1,8 +1,8 @@
 """SOV-US-GEN-007: Traffic leaving the boundary is controlled (US).
 
-The check is shared by the sovereign packs: see aifab.policy.sovereignty.
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.
 """
 
-from aifab.policy.sovereignty import US, egress_rule
+from aifab.policies.sovereignty import US, egress_rule
 
 rule = egress_rule(US)
