@@ -32,6 +32,7 @@ class Site(Component):
 
     kind: Literal["site"] = "site"
     area: ClassVar[str] = "facility"
+    deployable: ClassVar[bool] = False
     needs_boundary: ClassVar[bool] = True
     catalogue_refs: ClassVar[dict[str, str]] = {"region": "region", "grid_zone": "grid_zone", "cooling": "cooling"}
 

@@ -58,6 +58,7 @@ class SovereignBoundary(Component):
 
     kind: Literal["sovereign_boundary"] = "sovereign_boundary"
     area: ClassVar[str] = "sovereign"
+    deployable: ClassVar[bool] = False
     catalogue_refs: ClassVar[dict[str, str]] = {"jurisdiction": "jurisdiction", "allowed_regions": "region"}
 
     jurisdiction: Annotated[str, Field(min_length=2)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -35,8 +36,27 @@ def test_quoted_examples_match_their_files(doc: Path) -> None:
         assert (ROOT / match["path"]).read_text() == match["body"], f"{doc.name} quotes {match['path']} inexactly"
 
 
-def test_environment_example_overlays(tmp_path: Path) -> None:
-    (tmp_path / "Pulumi.yaml").write_text("name: minimal\nruntime: python\n")
-    shutil.copy(ROOT / "docs/examples/minimal.yaml", tmp_path / "design.yaml")
-    shutil.copy(ROOT / "docs/examples/dev-overrides.yaml", tmp_path / "Pulumi.dev.yaml")
-    assert load_design(tmp_path, env="dev").design.component("train").node_count == 1  # type: ignore[attr-defined]
+ENVIRONMENTS = "docs/examples/environments"
+
+
+@pytest.mark.parametrize(("env", "exit_code"), [(None, 1), ("dev", 0), ("prod", 1)])
+def test_environment_example_judges_each_component_under_its_own_environment(env: str | None, exit_code: int) -> None:
+    args = ["check", ENVIRONMENTS, "--pack", "baseline-security", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, *(["--env", env] if env else [])])
+    assert result.exit_code == exit_code, result.stderr
+    s3_002 = {f["component"]: f["enforcement"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "SEC-S3-002"}
+    expected = {"scratch": "advisory", "curated": "mandatory"}
+    assert s3_002 == {c: e for c, e in expected.items() if env is None or c == {"dev": "scratch", "prod": "curated"}[env]}
+
+
+def test_environment_example_overlays_only_its_own_stack(tmp_path: Path) -> None:
+    assert load_design(ROOT / ENVIRONMENTS, env="dev").design.component("scratch").versioning is False  # type: ignore[attr-defined]
+    assert load_design(ROOT / ENVIRONMENTS, env="prod").design.component("scratch").versioning is True  # type: ignore[attr-defined]
+    stack = tmp_path / "stack"
+    shutil.copytree(ROOT / ENVIRONMENTS, stack)
+    (stack / "Pulumi.dev.yaml").write_text("config:\n  aifab:overrides:\n    curated: {versioning: false}\n")
+    result = CliRunner().invoke(cli, ["validate", str(stack), "--env", "dev"])
+    assert result.exit_code == 2
+    assert "data_lake 'curated' belongs to environment 'prod'; stack 'dev' overrides only the components it deploys" in (
+        result.stderr
+    )

@@ -32,4 +32,4 @@ def test_end_to_end_through_the_public_api() -> None:
     loaded = aifab.load_design("stacks/uk-sovereign-training", env="prod")
     result = aifab.validate(loaded.design, aifab.load_catalogue())
     assert result.valid
-    assert result.graph.deployment_order()[0] == ["experimentation", "uk"]
+    assert result.graph.deployment_order()[0] == ["dev", "uk"]

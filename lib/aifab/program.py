@@ -7,9 +7,11 @@ A stack's ``__main__.py`` is two lines::
 
     stack = run_stack(Path(__file__).parent)
 
-``run_stack`` loads the design beside it for the selected Pulumi stack (the environment), validates it
-with the stack's catalogue overrides, logs warnings, and refuses with :class:`pulumi.RunError` when the
-design has errors — so an invalid design never reaches the cloud. It exports a summary of the design.
+``run_stack`` loads the design beside it for the selected Pulumi stack, which is one of the design's
+environments (see :mod:`aifab.design.environments`), validates the whole design with the stack's
+catalogue overrides, logs warnings, and refuses with :class:`pulumi.RunError` when the design has errors —
+so an invalid design never reaches the cloud. It selects the components this stack deploys (its
+environment's own, and the shared ones when it hosts them), in deployment order, and exports them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 import pulumi
 
 from aifab.catalogue import load_catalogue
+from aifab.design.component import Component
+from aifab.design.environments import EnvironmentModel
 from aifab.design.loader import LoadedDesign, load_design
 from aifab.errors import InputError
 from aifab.validate import ValidationResult, validate
@@ -29,6 +33,8 @@ from aifab.validate import ValidationResult, validate
 class StackRun:
     loaded: LoadedDesign
     result: ValidationResult
+    components: tuple[Component, ...]
+    """What this stack deploys, in deployment order; nothing of another environment."""
 
 
 def run_stack(stack_dir: Path) -> StackRun:
@@ -42,7 +48,11 @@ def run_stack(stack_dir: Path) -> StackRun:
         pulumi.log.warn(str(diagnostic))
     if not result.valid:
         raise pulumi.RunError("design is invalid:\n" + "\n".join(str(d) for d in result.errors))
+    model = EnvironmentModel.of(loaded.design)
+    mine = {c.id for c in model.deployed_by(loaded.env)}
+    order = [i for generation in result.graph.deployment_order() for i in generation if i in mine]
+    components = tuple(result.graph.component(i) for i in order)
     pulumi.export("design", loaded.design.name)
-    pulumi.export("components", len(loaded.design.components))
-    pulumi.export("deployment_order", result.graph.deployment_order())
-    return StackRun(loaded=loaded, result=result)
+    pulumi.export("environment", loaded.env)
+    pulumi.export("components", [c.id for c in components])
+    return StackRun(loaded=loaded, result=result, components=components)

@@ -97,10 +97,11 @@ at_stockholm = {"site": stockholm, "inside": eu}
 inventory = {"owner": "ml-platform@example.eu", "ai-system-id": "eu-assistant-70b", "risk-tier": "limited"}
 
 experimentation = Environment(
-    id="experimentation", purpose="experimentation", aws_account_id="210987654321", kubernetes_namespace="exp"
+    id="dev", purpose="experimentation", aws_account_id="210987654321", kubernetes_namespace="exp"
 )
 production = Environment(
-    id="production",
+    id="prod",
+    hosts_shared=True,
     purpose="production",
     aws_account_id="345678901234",
     kubernetes_namespace="prod",
@@ -286,19 +287,19 @@ rbac = AccessControl(
         Role(
             name="data-scientist",
             permissions=("train", "read-experiment-data"),
-            environments=("experimentation",),
+            environments=("dev",),
             members_group="eu-ml-data-scientists",
         ),
         Role(
             name="ml-engineer",
             permissions=("deploy", "register-models"),
-            environments=("production",),
+            environments=("prod",),
             members_group="eu-ml-engineers",
         ),
         Role(
             name="model-approver",
             permissions=("approve-models",),
-            environments=("production",),
+            environments=("prod",),
             members_group="eu-ml-model-approvers",
         ),
         Role(name="platform-admin", permissions=("administer-infrastructure",), members_group="eu-platform-admins"),

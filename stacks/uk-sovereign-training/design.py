@@ -80,10 +80,11 @@ inventory = {"owner": "ml-platform@example.org", "ai-system-id": "uk-llm-70b", "
 at_slough = {"site": slough, "inside": uk}
 
 experimentation = Environment(
-    id="experimentation", purpose="experimentation", aws_account_id="111122223333", kubernetes_namespace="exp"
+    id="dev", purpose="experimentation", aws_account_id="111122223333", kubernetes_namespace="exp"
 )
 production = Environment(
-    id="production",
+    id="prod",
+    hosts_shared=True,
     purpose="production",
     aws_account_id="444455556666",
     kubernetes_namespace="prod",
@@ -290,17 +291,26 @@ monitoring = Monitoring(
     id="monitoring",
     runs_on=eks_prod,
     retention_days=395,
-    monitors=(train, explore, infer, data_prep, train_k8s, eks_exp, eks_prod, serving, lustre),
+    monitors=(train, infer, data_prep, train_k8s, eks_prod, serving, lustre),
     environment=production,
+    **at_london,
+)
+# Each stack monitors what it deploys: the dev stack cannot depend on a production service.
+monitoring_exp = Monitoring(
+    id="monitoring-exp",
+    runs_on=eks_exp,
+    retention_days=30,
+    monitors=(explore, eks_exp, exp_fsx),
+    environment=experimentation,
     **at_london,
 )
 rbac = AccessControl(
     id="rbac",
     identity_provider="entra-id",
     roles=(
-        Role(name="data-scientist", permissions=("train", "read-experiment-data"), environments=("experimentation",)),
-        Role(name="ml-engineer", permissions=("deploy", "register-models"), environments=("production",)),
-        Role(name="model-approver", permissions=("approve-models",), environments=("production",)),
+        Role(name="data-scientist", permissions=("train", "read-experiment-data"), environments=("dev",)),
+        Role(name="ml-engineer", permissions=("deploy", "register-models"), environments=("prod",)),
+        Role(name="model-approver", permissions=("approve-models",), environments=("prod",)),
         Role(name="platform-admin", permissions=("administer-infrastructure",)),
         Role(name="auditor", permissions=("read-audit-logs",)),
     ),
@@ -356,6 +366,7 @@ design = Design(
         kubeflow,
         serving,
         monitoring,
+        monitoring_exp,
         sheffield,
     ],
 )

@@ -77,12 +77,12 @@ def test_stdout_gets_text_when_every_format_goes_to_a_file(tmp_path: Path) -> No
 
 def test_environment_enforcement_and_overlay_lines() -> None:
     _, out, _ = run(
-        "stacks/uk-sovereign-training", "--env", "dev", "--pack", "production-readiness", *TODAY, "--format", "json"
+        "docs/examples/environments", "--env", "dev", "--pack", "baseline-security", *TODAY, "--format", "json"
     )
-    findings = json.loads(out)["findings"]
-    ha = [f for f in findings if f["rule_id"] == "PRD-HA-002" and f["status"] == "fail"]
-    assert ha and all(f["enforcement"] == "advisory" for f in ha)  # policy.yaml: advisory in dev
-    assert {f["location"]["file"] for f in ha} == {"stacks/uk-sovereign-training/Pulumi.dev.yaml"}
+    findings = [f for f in json.loads(out)["findings"] if f["status"] == "fail"]
+    assert {(f["component"], f["environment"], f["enforcement"]) for f in findings} == {("scratch", "dev", "advisory")}
+    versioning = next(f for f in findings if f["rule_id"] == "SEC-S3-004")  # versioning: false comes from the overlay
+    assert versioning["location"] == {"file": "docs/examples/environments/Pulumi.dev.yaml", "line": 5}
 
 
 def test_several_designs_in_one_run() -> None:
@@ -221,9 +221,25 @@ def test_enforcement_for_an_unknown_environment_is_an_error(tmp_path: Path) -> N
     stack = tmp_path / "stack"
     shutil.copytree("stacks/uk-sovereign-training", stack)
     config = stack / "policy.yaml"
-    config.write_text(config.read_text().replace("{dev: advisory,", "{dve: advisory,"))
+    config.write_text(
+        config.read_text().replace("production-readiness: {}", "production-readiness: {enforcement: {dve: advisory}}")
+    )
     result = CliRunner().invoke(cli, ["check", str(stack)])
     assert result.exit_code == 2
     assert "packs.production-readiness.enforcement.dve: no environment 'dve' in this stack; known: dev, prod" in (
         result.stderr
     )
+
+
+def test_enforcement_by_environment_id_and_purpose(tmp_path: Path) -> None:
+    import shutil
+
+    stack = tmp_path / "stack"
+    shutil.copytree("docs/examples/environments", stack)
+    (stack / "policy.yaml").write_text(
+        "packs:\n  baseline-security: {enforcement: {prod: advisory, experimentation: mandatory}}\n"
+    )
+    code, out, _ = run(str(stack), *TODAY, "--format", "json")
+    s3_002 = {f["component"]: f["enforcement"] for f in json.loads(out)["findings"] if f["rule_id"] == "SEC-S3-002"}
+    assert s3_002 == {"scratch": "mandatory", "curated": "advisory"}
+    assert code == 1

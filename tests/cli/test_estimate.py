@@ -52,10 +52,11 @@ def test_json_has_the_documented_keys() -> None:
 
 
 def test_reference_stack_figures() -> None:
-    _, data = estimate_json("stacks/uk-sovereign-training")
-    # 32 x 8 (train) + 2 x 8 (explore) + 4 x 8 (infer) = 304 GPUs; one 2-tier NDR SU: 8 leaves + 4 spines
-    # nodes: 32 + 2 + 4 GPU nodes + 4 CPU-only data-prep nodes (4 x 192 vCPU = 768) = 42
-    assert data["gpus"] == 304 and data["nodes"] == 42
+    _, data = estimate_json("stacks/uk-sovereign-training", "--env", "prod")
+    # stack prod only (explore belongs to dev): 32 x 8 (train) + 4 x 8 (infer) = 288 GPUs;
+    # one 2-tier NDR SU: 8 leaves + 4 spines
+    # nodes: 32 + 4 GPU nodes + 4 CPU-only data-prep nodes (4 x 192 vCPU = 768) = 40
+    assert data["gpus"] == 288 and data["nodes"] == 40
     assert (data["cpu_nodes"], data["cpu_vcpus"]) == (4, 768)
     assert (data["fabric"]["leaf"], data["fabric"]["spine"], data["fabric"]["core"]) == (8, 4, 0)
     # colo: 326.4 + 20.64 + 12 + 9.792 = 368.832 kW IT, x 1.3 = 479.48 kW; 7 + 1 racks
@@ -63,28 +64,34 @@ def test_reference_stack_figures() -> None:
     assert colo["it_power_kw"] == pytest.approx(368.832)
     assert colo["facility_power_kw"] == pytest.approx(479.4816)
     assert data["racks"] == 8
-    # London (estimate): 2 x 8 x 700 W x 1.8 + 4 x 8 x 350 W x 1.8 + 4 x 0.823 kW (c7i.48xlarge) = 43.612 kW
+    # London (estimate): 4 x 8 x 350 W x 1.8 + 4 x 0.823 kW (c7i.48xlarge) = 23.452 kW
     london = next(s for s in data["sites"] if s["id"] == "aws-london")
-    assert london["it_power_kw"] == pytest.approx(43.612)
+    assert london["it_power_kw"] == pytest.approx(23.452)
     assert london["cpu_nodes"] == 4
     prep = next(p for p in data["pools"] if p["id"] == "data-prep")
     assert (prep["gpus"], prep["vcpus"], prep["power_basis"]) == (0, 768, "instance-max")
     assert prep["expected"]["gemm_tflops_per_gpu"] is None and prep["allreduce"] == []
     # the cloud pools have no eu-west-2 price in the catalogue: say so, do not invent one
     unpriced = {u["component"]: u["reason"] for u in data["unpriced"]}
-    assert set(unpriced) == {"explore", "infer", "data-prep"}
+    assert set(unpriced) == {"infer", "data-prep"}
     assert "no on-demand price known for c7i.48xlarge in eu-west-2 (priced in: us-east-1)" in unpriced["data-prep"]
-    assert (
-        "no on-demand price known for p5.48xlarge in eu-west-2 (priced in: us-east-1, us-gov-west-1)"
-        in (unpriced["explore"])
-    )
+    assert "no on-demand price known for g6e.48xlarge in eu-west-2 (priced in: us-east-1)" in unpriced["infer"]
     assert data["cost_complete"] is False
 
 
 def test_golden_reference_estimate() -> None:
-    code, out, _ = run("estimate", "stacks/uk-sovereign-training", "--format", "json")
+    code, out, _ = run("estimate", "stacks/uk-sovereign-training", "--env", "prod", "--format", "json")
     assert code == 0
     assert_golden("estimate-uk-sovereign-training.json", out)
+
+
+def test_each_stack_estimates_only_what_it_deploys() -> None:
+    _, dev = estimate_json("stacks/uk-sovereign-training", "--env", "dev")
+    _, prod = estimate_json("stacks/uk-sovereign-training", "--env", "prod")
+    _, both = estimate_json("stacks/uk-sovereign-training")
+    assert [p["id"] for p in dev["pools"]] == ["explore"] and dev["gpus"] == 8  # Pulumi.dev.yaml: one p5 node
+    assert "explore" not in [p["id"] for p in prod["pools"]]
+    assert both["gpus"] == dev["gpus"] + prod["gpus"]  # no --env: every stack, each with its own overrides
 
 
 def test_text_output_explains_the_numbers() -> None:
@@ -101,12 +108,12 @@ def test_text_output_explains_the_numbers() -> None:
 
 
 def test_text_output_shows_cpu_pools() -> None:
-    code, out, _ = run("estimate", "stacks/uk-sovereign-training", "--env", "dev")
+    code, out, _ = run("estimate", "stacks/uk-sovereign-training", "--env", "prod")
     assert code == 0
-    # dev runs one data-prep node: 1 x 192 vCPU, 0.823 kW (catalogue assumption), no price in eu-west-2
-    assert "of which CPU-only / their vCPUs" in out and "1 / 192" in out
+    # prod runs four data-prep nodes: 4 x 192 vCPU, 0.823 kW each (catalogue assumption), no price in eu-west-2
+    assert "of which CPU-only / their vCPUs" in out and "4 / 768" in out
     assert "c7i.48xlarge (CPU-only)" in out
-    assert "data-prep power_kw: estimate: 1 nodes x 0.823 kW (c7i.48xlarge max_power_kw, catalogue assumption)" in out
+    assert "data-prep power_kw: estimate: 4 nodes x 0.823 kW (c7i.48xlarge max_power_kw, catalogue assumption)" in out
     assert "data-prep: CPU-only pool: no GPUs, GEMM, collective, training or serving figures" in out
 
 
@@ -166,8 +173,8 @@ def test_set_and_catalogue_overrides(tmp_path: Path) -> None:
     )
     code, priced = estimate_json("stacks/uk-sovereign-training", "--catalogue", str(prices))
     assert code == 0 and priced["cost_complete"] is True and priced["unpriced"] == []
-    # + 2 x 61.2 + 4 x 33.0 + 4 x 9.5 = 292.4 USD/h on top of the colo's energy
-    assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] + 292.4)
+    # + 1 x 61.2 (explore: one node in dev) + 4 x 33.0 + 4 x 9.5 = 231.2 USD/h on top of the colo's energy
+    assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] + 231.2)
     explore = next(p for p in priced["pools"] if p["id"] == "explore")
     assert explore["price"]["as_of"] == "2026-10-01"
 

@@ -56,7 +56,7 @@ def test_graph_queries() -> None:
     result = runner.invoke(cli, ["graph", stack, "--deployment-order", "--blast-radius", "hsm-keys"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["deployment_order"][0] == ["experimentation", "uk"]
+    assert data["deployment_order"][0] == ["dev", "uk"]
     assert data["blast_radius"]["dependents"]["lake"] == 1
     missing = runner.invoke(cli, ["graph", stack, "--blast-radius", "nope"])
     assert missing.exit_code == 2 and "no component 'nope'" in missing.stderr

@@ -26,26 +26,29 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("severity", "env", "expected"),
+    ("severity", "purpose", "expected"),
     [
-        ("critical", None, "mandatory"),
-        ("high", "dev", "mandatory"),
-        ("medium", None, "advisory"),
-        ("medium", "prod", "mandatory"),
-        ("low", "prod", "advisory"),
+        ("critical", "experimentation", "mandatory"),
+        ("high", "experimentation", "mandatory"),
+        ("medium", "experimentation", "advisory"),
+        ("medium", "staging", "advisory"),
+        ("medium", "production", "mandatory"),
+        ("low", "production", "advisory"),
     ],
 )
-def test_by_severity(severity: str, env: str | None, expected: str) -> None:
-    assert resolve(severity, (None,), env) == expected  # type: ignore[arg-type]
+def test_by_severity(severity: str, purpose: str, expected: str) -> None:
+    assert resolve(severity, (None,), None, purpose) == expected  # type: ignore[arg-type]
 
 
 def test_most_specific_setting_wins() -> None:
-    spec = {"dev": "advisory", "production": "mandatory", "default": "by-severity"}
-    assert resolve("low", (spec,), "prod") == "mandatory"
-    assert resolve("critical", (spec,), "dev") == "advisory"
-    assert resolve("medium", (spec,), "staging") == "advisory"
-    assert resolve("high", ("disabled", spec), "prod") == "disabled"  # a rule setting beats the pack's
-    assert resolve("low", ({"production": "mandatory"},), "live", production_environments=("live",)) == "mandatory"
+    spec = {"dev": "advisory", "staging": "mandatory", "production": "mandatory", "default": "by-severity"}
+    assert resolve("low", (spec,), "prod", "production") == "mandatory"  # by purpose
+    assert resolve("critical", (spec,), "dev", "experimentation") == "advisory"  # by id, before purpose
+    assert resolve("low", (spec,), "qa", "staging") == "mandatory"  # by purpose
+    assert resolve("medium", (spec,), "sandbox", "experimentation") == "advisory"  # default: by-severity
+    assert resolve("medium", ({"non-production": "disabled"},), "sandbox", "experimentation") == "disabled"
+    assert resolve("high", ("disabled", spec), "prod", "production") == "disabled"  # a rule setting beats the pack's
+    assert resolve("medium", (None,), None) == "mandatory"  # shared or design-wide: production by default
 
 
 # --- policy config --------------------------------------------------------------------------------------
@@ -56,7 +59,6 @@ def test_a_good_config(tmp_path: Path, packs: PackSet) -> None:
         tmp_path,
         "policy.yaml",
         """\
-production_environments: [live]
 packs:
   energy:
     enforcement: advisory

@@ -223,14 +223,17 @@ def test_context_queries(catalogue: Catalogue) -> None:
             KeyManagement(id="k", inside="uk"),
             DataLake(id="lake", encrypted_by="k", environment="prod", inside="uk"),
             KubernetesCluster(id="eks", provider="eks", secrets_encrypted_by="k"),
+            Environment(id="exp", purpose="experimentation"),
+            DataLake(id="scratch", encrypted_by="k", environment="exp", inside="uk"),
         ],
     )
     ctx = make_context(design, frozen_graph(build_graph(design)), {}, catalogue=catalogue, capacity=None, today=TODAY)
     key = ctx.component("k")
     assert key is not None
-    assert [c.id for c in ctx.linking(key)] == ["lake", "eks"]
-    assert [c.id for c in ctx.linking(key, field_name="encrypted_by")] == ["lake"]
+    assert [c.id for c in ctx.linking(key)] == ["lake", "eks", "scratch"]
+    assert [c.id for c in ctx.linking(key, field_name="encrypted_by")] == ["lake", "scratch"]
     assert ctx.is_production(ctx.component("lake"))  # type: ignore[arg-type]
-    assert not ctx.is_production(ctx.component("eks"))  # type: ignore[arg-type]
+    assert ctx.is_production(ctx.component("eks"))  # type: ignore[arg-type]  # shared: the strictest purpose
+    assert not ctx.is_production(ctx.component("scratch"))  # type: ignore[arg-type]
     assert ctx.boundary_of(key).id == "uk"  # type: ignore[union-attr]
     assert ctx.has("catalogue") and not ctx.has("capacity") and not ctx.has("quotas")

@@ -9,6 +9,9 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from aifab.design.environments import EnvironmentModel
+from aifab.design.loader import load_design
+
 from ..conftest import FIXTURES, reference_stacks
 
 
@@ -38,6 +41,29 @@ def test_program_validates_its_environment(stack: Path, env: str) -> None:
     run = _run(stack, env)["stack"]
     assert run.result.valid  # type: ignore[attr-defined]
     assert run.loaded.env == env  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("stack", reference_stacks(), ids=lambda p: p.name)
+def test_each_stack_deploys_its_own_environment_and_nothing_of_another(stack: Path) -> None:
+    deployed = {env: [c.id for c in _run(stack, env)["stack"].components] for env in _environments(stack)}  # type: ignore[attr-defined]
+    design = load_design(stack).design
+    model = EnvironmentModel.of(design)
+    for env, ids in deployed.items():
+        assert ids, f"stack {env} deploys nothing"
+        assert {model.deployer(design.component(i)) for i in ids} == {env}
+    everything = [i for ids in deployed.values() for i in ids]
+    assert sorted(everything) == sorted(c.id for c in design.components if c.deployable)  # each exactly once
+    host = model.host
+    shared = [c.id for c in design.components if c.deployable and model.owner(c) is None]
+    assert host is not None and set(shared) <= set(deployed[host])
+
+
+def test_a_stack_named_after_no_environment_is_refused(tmp_path: Path) -> None:
+    stack = tmp_path / "stray"
+    shutil.copytree(reference_stacks()[0], stack)
+    (stack / "Pulumi.staging.yaml").write_text("config: {}\n")
+    with pytest.raises(pulumi.RunError, match="stack 'staging' is not an environment of the design"):
+        _run(stack, "prod")
 
 
 def test_every_stack_is_a_python_pulumi_project_with_dev_and_prod() -> None:

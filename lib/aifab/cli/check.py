@@ -18,7 +18,8 @@ from pathlib import Path
 
 import click
 
-from aifab.design.loader import DESIGN_FILES, environment_files
+from aifab.design.environments import PURPOSES, EnvironmentModel
+from aifab.design.loader import DESIGN_FILES, LoadedDesign, environment_files
 from aifab.errors import InputError
 from aifab.policy.config import CONFIG_FILE, PolicyConfig, load_policy_config
 from aifab.policy.engine import DesignCheck, check_design
@@ -70,13 +71,15 @@ def expand_paths(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _check_environment_names(config: PolicyConfig, folder: Path) -> None:
+def _check_environment_names(config: PolicyConfig, loaded: LoadedDesign) -> None:
     """An enforcement setting for an environment the stack does not have is a typo that would do nothing."""
-    known = set(environment_files(folder)) | set(config.production_environments)
+    model = EnvironmentModel.of(loaded.design)
+    folder = loaded.stack_dir or loaded.file.parent
+    known = set(model.environments) if model.has_environments else set(environment_files(folder))
     problems = [
         InputError(
             f"no environment {key!r} in this stack; known: {', '.join(sorted(known)) or 'none'} "
-            "(or production, non-production, default)",
+            f"(or a purpose: {', '.join(PURPOSES)}; or non-production, default)",
             file=config.file,
             field=f"{where}.{key}",
         )
@@ -120,7 +123,7 @@ def run_check(
         loaded = load(path, env)
         folder = loaded.stack_dir or loaded.file.parent
         config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
-        _check_environment_names(config, folder)
+        _check_environment_names(config, loaded)
         waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
         cat = catalogue(catalogue_path, loaded)
         results.append(

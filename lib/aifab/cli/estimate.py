@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from aifab.capacity import DesignEstimate, EstimateOptions, estimate_design
+from aifab.design.environments import stack_view
 from aifab.errors import InputError
 from aifab.validate import ValidationResult, validate
 
@@ -308,7 +309,7 @@ def estimate_command(
     loaded = load(path, env)
     cat = catalogue(catalogue_path, loaded)
     _refuse_invalid(validate(loaded.design, cat, capacity=False), fmt, env)  # the estimate has its own
-    est = estimate_design(loaded.design, cat, options)
+    est = estimate_design(stack_view(loaded.design, env), cat, options)  # only what this stack deploys
     if fmt == "json":
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
     else:

@@ -88,12 +88,20 @@ class Link:
 def _to_id(value: Any) -> Any:
     if isinstance(value, Component):
         return value.id
+    from aifab.design.composite import Composite  # a composite links as its main part
+
+    if isinstance(value, Composite):
+        return value.ref()
     return value
 
 
 def _to_ids(value: Any) -> Any:
     if isinstance(value, Component):
         return (value.id,)
+    from aifab.design.composite import Composite
+
+    if isinstance(value, Composite):
+        return (value.ref(),)
     if isinstance(value, list | tuple):
         return tuple(_to_id(v) for v in value)
     return value
@@ -141,11 +149,15 @@ class Component(BaseModel):
     needs_site: ClassVar[bool] = False
     needs_boundary: ClassVar[bool] = False
     area: ClassVar[str] = "core"
+    # Whether a stack deploys this kind (see design.environments); sites, boundaries and environments
+    # describe where things sit and are deployed by no stack.
+    deployable: ClassVar[bool] = True
     # Fields whose values name catalogue entries, and the catalogue section they name (checked as data).
     catalogue_refs: ClassVar[dict[str, str]] = {}
 
     _location: Location = PrivateAttr(default_factory=Location)
     _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    _expanded_from: str | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: Any, /) -> None:
         if self._location.file is None:
@@ -164,12 +176,24 @@ class Component(BaseModel):
     def location(self) -> Location:
         return self._location
 
-    def at(self, location: Location, field_lines: dict[str, int] | None = None) -> Component:
-        """Set where this component (and, from documents, each of its fields) was defined; returns self."""
+    def at(
+        self, location: Location, field_lines: dict[str, int] | None = None, expanded_from: str | None = None
+    ) -> Component:
+        """Set where this component (and, from documents, each of its fields) was defined; returns self.
+
+        ``expanded_from`` names the composite that made it (``"gpu-scalable-unit 'su1'"``), if one did.
+        """
         self._location = location
         if field_lines is not None:
             self._field_lines = field_lines
+        if expanded_from is not None:
+            self._expanded_from = expanded_from
         return self
+
+    @property
+    def expanded_from(self) -> str | None:
+        """The composite this component was expanded from (``"gpu-scalable-unit 'su1'"``), or ``None``."""
+        return self._expanded_from
 
     def field_location(self, field: str | None) -> Location:
         """Where a field was written, when known (documents); otherwise where the component was."""

@@ -1,8 +1,8 @@
 """Load a design from a stack folder, a Python file or a YAML/JSON document, with an environment overlay.
 
 >>> from aifab.design.loader import load_design
->>> loaded = load_design("stacks/uk-sovereign-training", env="prod")   # doctest: +SKIP
->>> loaded.design.name                                                  # doctest: +SKIP
+>>> loaded = load_design("stacks/uk-sovereign-training", env="prod")
+>>> loaded.design.name
 'uk-sovereign-training'
 
 A stack folder holds ``design.py`` (or ``design.yaml``) beside ``Pulumi.yaml``; ``Pulumi.<env>.yaml``
@@ -12,20 +12,24 @@ Every problem is an :class:`~aifab.errors.InputError` naming the file, line and 
 
 from __future__ import annotations
 
+import difflib
 import os
 import runpy
 import sys
 import traceback
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from aifab.design.component import Component
-from aifab.design.design import Design
+from aifab.design.composite import Composite, composite_label
+from aifab.design.design import USE_TAG, Design
+from aifab.design.environments import EnvironmentModel
 from aifab.design.yamlsource import LineMap, deep_merge, read_yaml_file
-from aifab.errors import InputError, Location
+from aifab.errors import InputError, Location, UnknownNameError
 
 DESIGN_FILES = ("design.py", "design.yaml", "design.yml", "design.json")
 CATALOGUE_FILE = "catalogue.yaml"
@@ -77,12 +81,47 @@ def resolve_design_file(path: Path | str) -> tuple[Path, Path | None]:
 
 
 def load_design(path: Path | str, env: str | None = None) -> LoadedDesign:
-    """Load the design at PATH (stack folder, ``.py`` or YAML/JSON) and apply environment ``env``."""
+    """Load the design at PATH (stack folder, ``.py`` or YAML/JSON) for environment ``env``.
+
+    In a design with environments (see :mod:`aifab.design.environments`), ``env`` names one of them and
+    its ``Pulumi.<env>.yaml`` overrides apply; with no ``env``, every environment's overrides apply (each
+    touches only its own components, so together they are the design as all its stacks deploy it). In a
+    design without environments, ``env`` names a ``Pulumi.<env>.yaml`` and no ``env`` means as written.
+    """
     file, stack_dir = resolve_design_file(path)
     design = load_python(file) if file.suffix == ".py" else load_document(file)
-    if env is not None:
-        design = apply_environment(design, stack_dir or file.parent, env)
+    folder = stack_dir or file.parent
+    model = EnvironmentModel.of(design)
+    if model.has_environments:
+        files = environment_files(folder)
+        _check_stack_names(model, files)
+        if env is not None and env not in model.environments:
+            raise InputError(
+                f"no environment {env!r} in the design; its environments (one Pulumi stack each): "
+                f"{', '.join(model.environments)}",
+                file=display(file),
+            )
+        for name in [env] if env is not None else list(files):
+            if name in files:
+                design = apply_environment(design, folder, name, model)
+    elif env is not None:
+        design = apply_environment(design, folder, env)
     return LoadedDesign(design=design, file=file, stack_dir=stack_dir, env=env)
+
+
+def _check_stack_names(model: EnvironmentModel, files: dict[str, Path]) -> None:
+    """Each stack file must be one of the design's environments: a stray one would deploy nothing."""
+    problems = [
+        InputError(
+            f"stack {name!r} is not an environment of the design; a stack deploys the components of the "
+            f"environment it is named after ({', '.join(model.environments)})",
+            file=display(path),
+        )
+        for name, path in files.items()
+        if name not in model.environments
+    ]
+    if problems:
+        raise InputError.combine(problems, "stack files name environments the design does not have")
 
 
 # --- YAML / JSON documents ------------------------------------------------------------------------
@@ -105,14 +144,28 @@ def design_from_data(data: Any, lines: LineMap) -> Design:
         design = Design.model_validate(data)
     except ValidationError as exc:
         raise _from_validation_error(exc, lines, data=data) from None
-    for index, component in enumerate(design.components):
+    _locate(design.components, data.get("components"), lines)
+    return design.at(Location(file=lines.file, line=1))
+
+
+def _locate(components: tuple[Component, ...], entries: Any, lines: LineMap) -> None:
+    """Each component at its entry's line (and its fields at theirs); a composite's parts at the composite's."""
+    position = 0
+    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+        where = Location(file=lines.file, line=lines.line_of(("components", index)))
+        if isinstance(entry, dict) and "kind" not in entry and "use" in entry:
+            label = composite_label(entry["use"], entry.get("id"))
+            while position < len(components) and components[position].expanded_from == label:
+                components[position].at(where)
+                position += 1
+            continue
         field_lines = {
             str(path[2]): line
             for path, line in lines.lines.items()
             if len(path) == 3 and path[:2] == ("components", index)
         }
-        component.at(Location(file=lines.file, line=lines.line_of(("components", index))), field_lines)
-    return design.at(Location(file=lines.file, line=1))
+        components[position].at(where, field_lines)
+        position += 1
 
 
 # --- Python designs -------------------------------------------------------------------------------
@@ -168,8 +221,11 @@ def environment_files(folder: Path) -> dict[str, Path]:
     return {p.name[len("Pulumi.") : -len(".yaml")]: p for p in sorted(folder.glob("Pulumi.*.yaml"))}
 
 
-def apply_environment(design: Design, folder: Path, env: str) -> Design:
-    """Overlay ``aifab:overrides`` from ``Pulumi.<env>.yaml``: ``{component id: {field: value}}``."""
+def apply_environment(design: Design, folder: Path, env: str, model: EnvironmentModel | None = None) -> Design:
+    """Overlay ``aifab:overrides`` from ``Pulumi.<env>.yaml``: ``{component id: {field: value}}``.
+
+    With an environment ``model``, only the components stack ``env`` deploys may be overridden.
+    """
     files = environment_files(folder)
     if env not in files:
         known = ", ".join(files) or "none"
@@ -207,6 +263,12 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
                 )
             )
             continue
+        outside = _not_deployed_by(model, env, component)
+        if outside:
+            problems.append(
+                InputError(outside, file=lines.file, line=lines.line_of(base), field=f"{OVERRIDES_KEY}.{component.id}")
+            )
+            continue
         if "id" in settings or "kind" in settings:
             problems.append(
                 InputError("an override cannot change 'id' or 'kind'", file=lines.file, line=lines.line_of(base))
@@ -214,7 +276,11 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
             continue
         merged = deep_merge(component.model_dump(mode="python", exclude_unset=True), settings)
         try:
-            components.append(type(component).model_validate(merged).at(component.location, component._field_lines))
+            components.append(
+                type(component)
+                .model_validate(merged)
+                .at(component.location, component._field_lines, component.expanded_from)
+            )
         except ValidationError as exc:
             problems.extend(
                 _from_validation_error(
@@ -237,6 +303,19 @@ def apply_environment(design: Design, folder: Path, env: str) -> Design:
     )
 
 
+def _not_deployed_by(model: EnvironmentModel | None, env: str, component: Component) -> str | None:
+    """Why stack ``env`` may not override ``component`` (``None`` when it may)."""
+    if model is None or model.deployer(component) == env:
+        return None
+    owner = model.deployer(component)
+    whose = (
+        f"belongs to environment {owner!r}"
+        if model.owner(component) is not None
+        else (f"is shared, deployed by {owner!r}" if owner else "is deployed by no stack")
+    )
+    return f"{component.kind} {component.id!r} {whose}; stack {env!r} overrides only the components it deploys"
+
+
 # --- pydantic errors -> messages that point at the design -----------------------------------------
 
 
@@ -247,11 +326,11 @@ def _type_name(value: Any) -> str:
 
 
 def _strip_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop the union tag pydantic inserts after a component index (``components.3.gpu_pool.x``)."""
+    """Drop the union tag pydantic inserts after a list index (``components.3.gpu_pool.x``, ``pools.0.gpu_pool``)."""
     out: list[str | int] = []
     for i, part in enumerate(loc):
-        after_index = i >= 2 and loc[i - 2] == "components" and isinstance(loc[i - 1], int)
-        if after_index and isinstance(part, str) and part in _kinds():
+        after_index = i >= 1 and isinstance(loc[i - 1], int)
+        if after_index and isinstance(part, str) and (part in _kinds() or part.startswith(USE_TAG)):
             continue
         out.append(part)
     return tuple(out)
@@ -265,7 +344,7 @@ def _component_label(data: Any, loc: tuple[str | int, ...]) -> str:
     if not isinstance(components, list) or loc[1] >= len(components) or not isinstance(components[loc[1]], dict):
         return ""
     item = components[loc[1]]
-    kind, cid = item.get("kind"), item.get("id")
+    kind, cid = item.get("kind", item.get("use")), item.get("id")
     return f"{kind} {cid!r}: " if isinstance(kind, str) and isinstance(cid, str) else ""
 
 
@@ -275,6 +354,13 @@ def _kinds() -> frozenset[str]:
     return frozenset(registry())
 
 
+def _composites() -> dict[str, type[Composite]]:
+    from aifab.blueprints.composites import registry
+
+    found: dict[str, type[Composite]] = registry()
+    return found
+
+
 def format_path(loc: tuple[str | int, ...]) -> str:
     text = ""
     for part in loc:
@@ -282,12 +368,63 @@ def format_path(loc: tuple[str | int, ...]) -> str:
     return text
 
 
-def _describe(error: Any) -> str:
+def _model_of(tag: str | int) -> type[BaseModel] | None:
+    """The kind or composite a union tag (or, from Python, a class name) stands for."""
+    from aifab.blueprints import KINDS
+    from aifab.blueprints.composites import COMPOSITES
+
+    if isinstance(tag, str) and tag.startswith(USE_TAG):
+        return _composites().get(tag[len(USE_TAG) :])
+    return next(
+        (
+            c
+            for c in (*KINDS, *COMPOSITES)
+            if tag in (c.__name__, c.model_fields["kind" if issubclass(c, Component) else "use"].default)
+        ),
+        None,
+    )
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _unknown_field(model: type[BaseModel] | None, path: tuple[str | int, ...]) -> str:
+    """The message for an unknown field at ``path`` inside ``model``, suggesting the closest real fields."""
+    models = [model] if model is not None else []
+    for part in path[:-1]:  # follow nested settings (pools[0], locations.sheffield) to the model holding the field
+        tagged = [m for m in models if _tag_of(m) == part]  # a union member chosen by its tag
+        inner = [m for c in models if part in c.model_fields for m in _models_in(c.model_fields[str(part)].annotation)]
+        models = tagged or inner or models
+    known = sorted({name for m in models for name in m.model_fields})
+    close = difflib.get_close_matches(str(path[-1]) if path else "", known, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(map(repr, close))}?" if close else "check the spelling"
+    what = "composite" if models and all(issubclass(m, Composite) for m in models) else "kind"
+    return f"unknown field (not part of this {what}; {hint})"
+
+
+def _tag_of(model: type[BaseModel]) -> object:
+    field = model.model_fields.get("kind")
+    return field.default if field is not None else None
+
+
+def _unknown_use(error: Any) -> str | None:
+    """For an entry that uses no known composite: which ones come close."""
+    entry = error.get("input")
+    if error["type"] != "unknown_kind" or not isinstance(entry, dict) or "kind" in entry or "use" not in entry:
+        return None
+    return UnknownNameError("composite", str(entry["use"]), sorted(_composites())).message
+
+
+def _describe(error: Any, model: type[BaseModel] | None = None, path: tuple[str | int, ...] = ()) -> str:
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if error["type"] == "extra_forbidden":
-        return "unknown field (not part of this kind; check the spelling)"
+        return _unknown_field(model, path)
+    message = _unknown_use(error) or message
     if error["type"] == "missing":
         return "required field is missing"
     value = error.get("input")
@@ -309,13 +446,18 @@ def _from_validation_error(
 ) -> InputError:
     problems = []
     for error in exc.errors():
-        loc = _strip_tags(tuple(error["loc"]))
+        raw = tuple(error["loc"])
+        loc = _strip_tags(raw)
+        if _unknown_use(error):
+            loc = (*loc, "use")  # point at the name that is wrong
         field = format_path(loc)
         if display_prefix:
             field = f"{display_prefix}.{field}" if field else display_prefix
+        tagged = len(raw) > 2 and raw[0] == "components" and len(loc) < len(raw)
+        model, path = (_model_of(raw[2]), raw[3:]) if tagged else (None, raw)
         problems.append(
             InputError(
-                _component_label(data, loc) + _describe(error),
+                _component_label(data, loc) + _describe(error, model, path),
                 file=lines.file,
                 line=lines.line_of((*prefix, *loc)),
                 field=field or None,
@@ -329,7 +471,7 @@ def _from_python_validation_error(exc: ValidationError, file: Path) -> InputErro
     line = _user_line(exc, file)
     problems = [
         InputError(
-            _describe(error),
+            _describe(error, _model_of(exc.title), tuple(error["loc"])),
             file=shown,
             line=line,
             field=f"{exc.title}.{format_path(tuple(error['loc']))}" if error["loc"] else exc.title,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import networkx as nx
 
 from aifab.design.component import Component
+from aifab.design.environments import EnvironmentModel
 from aifab.errors import Diagnostic
 
 from .build import DesignGraph
@@ -108,6 +109,11 @@ def placement(g: DesignGraph) -> Iterator[Diagnostic]:
                 )
 
 
+def environments(g: DesignGraph) -> Iterator[Diagnostic]:
+    """Every deployable component has a stack to deploy it; links between stacks are called out."""
+    yield from EnvironmentModel.of(g.design).diagnostics()
+
+
 STRUCTURAL_CHECKS: tuple[Check, ...] = (
     duplicate_ids,
     link_targets,
@@ -115,6 +121,7 @@ STRUCTURAL_CHECKS: tuple[Check, ...] = (
     component_rules,
     cycles,
     placement,
+    environments,
 )
 
 

@@ -2,11 +2,10 @@
 
 It lives beside the design (``stacks/<arch>/policy.yaml``)::
 
-    production_environments: [prod]
     packs:                                 # omit to run the default packs (see below)
       baseline-security: {}
       sovereign-uk:
-        enforcement: {production: mandatory, default: by-severity}
+        enforcement: {production: mandatory, dev: advisory, default: by-severity}
         params: {allowed_regions: [eu-west-2]}
       energy:
         enforcement: advisory
@@ -17,7 +16,8 @@ It lives beside the design (``stacks/<arch>/policy.yaml``)::
 Without the file, or without ``packs``, the default packs run: every pack whose ``pack.yaml`` says
 ``default: true`` (the default) and, for packs with a ``jurisdictions`` parameter (the sovereign packs),
 only when the design has a sovereign boundary in one of those jurisdictions. Enforcement is then
-``by-severity`` (see :mod:`.enforcement`).
+``by-severity`` (see :mod:`.enforcement`). Which environments are production is the design's to say
+(each :class:`~aifab.blueprints.environment.Environment` has a purpose), not this file's.
 Unknown packs, parameters and rule ids, wrong parameter types and bad enforcement levels are
 :class:`InputError` naming the file, line and field.
 """
@@ -32,11 +32,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from aifab.design.design import Design
+from aifab.design.environments import PURPOSES
 from aifab.design.yamlsource import LineMap
 from aifab.errors import InputError, UnknownNameError
 
 from ._yaml import read_document, validate_model
-from .enforcement import DEFAULT_PRODUCTION_ENVIRONMENTS, EnforcementSpec, check_spec_keys
+from .enforcement import CLASS_KEYS, EnforcementSpec, check_spec_keys
 from .packs import Pack, PackSet
 from .rule import Rule
 
@@ -61,7 +62,6 @@ class RuleSettings(BaseModel):
 class PolicyConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    production_environments: tuple[str, ...] = DEFAULT_PRODUCTION_ENVIRONMENTS
     packs: dict[str, PackSettings] | None = None
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
 
@@ -93,7 +93,7 @@ class PolicyConfig(BaseModel):
         named += [(f"rules.{r}.enforcement", s.enforcement) for r, s in self.rules.items()]
         for where, spec in named:
             if isinstance(spec, Mapping):
-                found.extend((where, key) for key in spec if key not in ("production", "non-production", "default"))
+                found.extend((where, key) for key in spec if key not in (*PURPOSES, *CLASS_KEYS))
         return found
 
     def enforcement_specs(self, rule: Rule, pack: Pack) -> tuple[EnforcementSpec | None, ...]:

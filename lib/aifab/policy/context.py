@@ -17,6 +17,7 @@ regions it allows) are answered here once, so the energy pack and the sovereign 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -28,6 +29,7 @@ from aifab.blueprints.sovereign import SovereignBoundary
 from aifab.catalogue import Catalogue
 from aifab.design.component import Component
 from aifab.design.design import Design
+from aifab.design.environments import EnvironmentModel
 from aifab.errors import InputError
 from aifab.graph.build import DesignGraph
 
@@ -96,9 +98,14 @@ class PolicyContext:
         return env if isinstance(env, Environment) else None
 
     def is_production(self, component: Component) -> bool:
-        """True when the component belongs to an environment whose purpose is production."""
-        env = component if isinstance(component, Environment) else self.environment_of(component)
-        return env is not None and bool(env.purpose == "production")
+        """True when the component is judged as production: its environment's purpose, or, for a shared
+        component, the strictest purpose of the design (see :mod:`aifab.design.environments`)."""
+        return self.environments.purpose(component) == "production"
+
+    @functools.cached_property
+    def environments(self) -> EnvironmentModel:
+        """Which stack deploys each component, and the purpose each is judged under."""
+        return EnvironmentModel.of(self.design)
 
     def boundary_of(self, component: Component) -> SovereignBoundary | None:
         if isinstance(component, SovereignBoundary):

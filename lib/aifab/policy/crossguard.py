@@ -42,7 +42,9 @@ CONFIG_SCHEMA = {
 
 
 def _enforcement(rule: Rule, pack: Pack) -> pp.EnforcementLevel:
-    level = resolve(rule.severity, (pack.info.enforcement,), None)
+    # CrossGuard holds one level per policy: the non-production one, so a dev stack's preview is not blocked
+    # by a production-only requirement; `aifab check` judges each finding under its own environment.
+    level = resolve(rule.severity, (pack.info.enforcement,), None, "experimentation")
     return pp.EnforcementLevel(level)
 
 

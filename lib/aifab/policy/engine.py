@@ -179,9 +179,11 @@ def check_design(
         findings.extend(_pack_findings(pack, ctx, config, model, loaded.env, locator, resources))
     findings = [_in_environment(f, model, loaded.env) for f in findings]
     if loaded.env is not None and model.has_environments:
-        findings = [f for f in findings if _deployed_by(f, model, loaded.env)]
+        findings = [f for f in findings if _answers_for(f.component, model, loaded.env)]
     component_ids = {c.id for c in design.components}
     findings, unused = apply_waivers(findings, waivers, packs, loaded.env, today, component_ids)
+    if loaded.env is not None and model.has_environments:  # another stack's waivers are not unused here
+        unused = [u for u in unused if _answers_for(u.waiver.target, model, loaded.env)]
     return DesignCheck(
         design=design.name,
         file=display(loaded.file),
@@ -230,9 +232,9 @@ def _in_environment(finding: Finding, model: EnvironmentModel, env: str | None) 
     return finding if environment is None else finding.model_copy(update={"environment": environment})
 
 
-def _deployed_by(finding: Finding, model: EnvironmentModel, env: str) -> bool:
-    """Whether stack ``env`` answers for a finding: its own components, and whatever no other stack deploys."""
-    component = model.by_id.get(finding.component or "")
+def _answers_for(component_id: str | None, model: EnvironmentModel, env: str) -> bool:
+    """Whether stack ``env`` answers for a subject: its own components, and whatever no other stack deploys."""
+    component = model.by_id.get(component_id or "")
     deployer = model.deployer(component) if component is not None else None
     return deployer is None or deployer == env
 

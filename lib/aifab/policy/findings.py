@@ -64,6 +64,8 @@ class Finding(BaseModel):
     help_uri: str | None = None
     waiver: AppliedWaiver | None = None
     notes: tuple[str, ...] = ()
+    environment: str | None = None
+    """The environment whose stack deploys the subject (``None``: shared by no stack, or design-wide)."""
 
     @property
     def standing(self) -> bool:

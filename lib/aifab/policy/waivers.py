@@ -150,7 +150,9 @@ def apply_waivers(
             candidates = [
                 (index, waiver)
                 for index, waiver in enumerate(waivers.waivers)
-                if waiver.rule == finding.rule_id and waiver.target == finding.target and waiver.applies_in(env)
+                if waiver.rule == finding.rule_id
+                and waiver.target == finding.target
+                and waiver.applies_in(finding.environment or env)
             ]
             # A current waiver wins over an expired one for the same finding (a renewal listed after it).
             current = [c for c in candidates if c[1].expires >= today]

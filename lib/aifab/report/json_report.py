@@ -24,6 +24,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "design": f.design,
         "component": f.component,
         "kind": f.kind,
+        "environment": f.environment,
         "message": f.message,
         "location": {"file": f.location.file, "line": f.location.line},
         "frameworks": [

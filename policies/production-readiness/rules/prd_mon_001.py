@@ -44,7 +44,8 @@ rule = Rule(
     passing=(
         example(Environment(id="prod", purpose="production"), _pool(), Monitoring(id="mon", monitors=("gpu",))),
         example(
-            AcceleratorPool(id="trn", role="training", instance_type="trn1.32xlarge", node_count=1),
+            Environment(id="exp", purpose="experimentation"),
+            AcceleratorPool(id="trn", role="training", instance_type="trn1.32xlarge", node_count=1, environment="exp"),
             expect="not_applicable",
         ),
     ),
