@@ -44,9 +44,13 @@ def test_environment_example_judges_each_component_under_its_own_environment(env
     args = ["check", ENVIRONMENTS, "--pack", "baseline-security", "--format", "json"]
     result = CliRunner().invoke(cli, [*args, *(["--env", env] if env else [])])
     assert result.exit_code == exit_code, result.stderr
-    s3_002 = {f["component"]: f["enforcement"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "SEC-S3-002"}
+    s3_002 = {
+        f["component"]: f["enforcement"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "SEC-S3-002"
+    }
     expected = {"scratch": "advisory", "curated": "mandatory"}
-    assert s3_002 == {c: e for c, e in expected.items() if env is None or c == {"dev": "scratch", "prod": "curated"}[env]}
+    assert s3_002 == {
+        c: e for c, e in expected.items() if env is None or c == {"dev": "scratch", "prod": "curated"}[env]
+    }
 
 
 def test_environment_example_overlays_only_its_own_stack(tmp_path: Path) -> None:
@@ -57,6 +61,7 @@ def test_environment_example_overlays_only_its_own_stack(tmp_path: Path) -> None
     (stack / "Pulumi.dev.yaml").write_text("config:\n  aifab:overrides:\n    curated: {versioning: false}\n")
     result = CliRunner().invoke(cli, ["validate", str(stack), "--env", "dev"])
     assert result.exit_code == 2
-    assert "data_lake 'curated' belongs to environment 'prod'; stack 'dev' overrides only the components it deploys" in (
-        result.stderr
+    assert (
+        "data_lake 'curated' belongs to environment 'prod'; stack 'dev' overrides only the components it deploys"
+        in (result.stderr)
     )

@@ -39,7 +39,9 @@ def test_overlay_keeps_the_original_location() -> None:
 
 
 def test_unknown_environment_lists_known_ones() -> None:
-    with pytest.raises(InputError, match=r"no environment 'qa' in the design; its environments \(one Pulumi stack each\): dev, prod"):
+    with pytest.raises(
+        InputError, match=r"no environment 'qa' in the design; its environments \(one Pulumi stack each\): dev, prod"
+    ):
         load_design(STACK, env="qa")
 
 

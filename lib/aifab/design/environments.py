@@ -98,7 +98,8 @@ class EnvironmentModel:
     def purpose(self, component: Component | None) -> Purpose:
         """The purpose ``component`` is judged under: its environment's, else the strictest (shared, design-wide)."""
         if isinstance(component, Environment):
-            return component.purpose
+            own: Purpose = component.purpose
+            return own
         owner = self.owner(component) if component is not None else None
         return self.environments[owner].purpose if owner is not None else self.strictest()
 
