@@ -1,8 +1,8 @@
 """aifab: design AI infrastructure as code.
 
 >>> import aifab
->>> loaded = aifab.load_design("stacks/uk-sovereign-training", env="prod")   # doctest: +SKIP
->>> aifab.validate(loaded.design).valid                                      # doctest: +SKIP
+>>> loaded = aifab.load_design("stacks/uk-sovereign-training", env="prod")
+>>> aifab.validate(loaded.design).valid
 True
 """
 

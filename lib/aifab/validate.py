@@ -1,8 +1,9 @@
 """Validate a design: the structural graph checks, then every catalogue name the design uses.
 
+>>> from aifab.design.loader import load_design
 >>> from aifab.validate import validate
->>> result = validate(design)                    # doctest: +SKIP
->>> result.valid, [str(d) for d in result.errors] # doctest: +SKIP
+>>> result = validate(load_design("docs/examples/minimal.yaml").design)
+>>> result.valid, [str(d) for d in result.errors]
 (True, [])
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aifab.capacity import CapacityAssessment, capacity_findings
 from aifab.design.component import Component
+from aifab.design.composite import name_composites
 from aifab.design.design import Design
 from aifab.errors import Diagnostic, InputError
 from aifab.graph.build import DesignGraph, build_graph
@@ -93,6 +95,7 @@ def validate(
         diagnostics.extend(capacity_findings(design, catalogue))
     # Report in reading order: by file, then line, so the output follows the design top to bottom.
     diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
+    diagnostics = name_composites(diagnostics, design.components)
     return ValidationResult(design=design, graph=graph, diagnostics=diagnostics)
 
 

@@ -2,9 +2,9 @@
 
 >>> from aifab.capacity import EstimateOptions, estimate_design
 >>> from aifab.design.loader import load_design
->>> est = estimate_design(load_design("stacks/uk-sovereign-training").design)   # doctest: +SKIP
->>> est.gpus, est.racks                                                         # doctest: +SKIP
-(304, 8)
+>>> est = estimate_design(load_design("docs/examples/minimal.yaml").design)
+>>> est.gpus
+16
 >>> EstimateOptions(utilisation=0.6).utilisation
 0.6
 

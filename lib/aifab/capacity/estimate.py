@@ -1,9 +1,10 @@
 """Design-level estimation: the pure capacity models applied to every pool, fabric, file system and site.
 
 >>> from aifab.capacity import estimate_design
->>> est = estimate_design(design)                       # doctest: +SKIP
->>> est.gpus, round(est.facility_power_kw), est.racks   # doctest: +SKIP
-(304, 526, 8)
+>>> from aifab.design.loader import load_design
+>>> est = estimate_design(load_design("docs/examples/minimal.yaml").design)   # two p5.48xlarge in eu-west-2
+>>> est.gpus, round(est.facility_power_kw)
+(16, 23)
 
 :func:`estimate_design` is strict: a name the catalogue does not know, or a switch too small for any fat
 tree, raises :class:`~aifab.errors.InputError` pointing at the component (the CLI exits 2).

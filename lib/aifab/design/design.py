@@ -1,9 +1,9 @@
 """A design: a named set of components, composed in Python or written as a YAML/JSON document.
 
 >>> from aifab.blueprints import Environment, SovereignBoundary
->>> from aifab.design import Design
+>>> from aifab.design.design import Design
 >>> d = Design(name="tiny", components=[SovereignBoundary(id="uk", jurisdiction="UK"),
-...                                     Environment(id="prod", purpose="production", inside="uk")])
+...                                     Environment(id="prod", purpose="production")])
 >>> [c.id for c in d.components]
 ['uk', 'prod']
 """

@@ -3,10 +3,11 @@
 An edge points from the dependent to its dependency (``train --uses--> ib``), so a component's
 dependencies are its descendants and whatever depends on it (its blast radius) are its ancestors.
 
+>>> from aifab.design.loader import load_design
 >>> from aifab.graph.build import build_graph
->>> g = build_graph(design)                      # doctest: +SKIP
->>> g.deployment_order()[0]                      # doctest: +SKIP
-['uk', 'kms']
+>>> g = build_graph(load_design("docs/examples/minimal.yaml").design)
+>>> g.deployment_order()
+[['london'], ['efa', 'vpc'], ['eks'], ['train']]
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The policy test harness: run every rule's passing and failing examples through the real engine.
 
->>> results = run_examples(load_packs(builtin_policies_dir()).rules.values())   # doctest: +SKIP
->>> [r for r in results if not r.ok]                                             # doctest: +SKIP
+>>> from aifab.policy import builtin_policies_dir, load_packs, run_examples
+>>> packs = load_packs(builtin_policies_dir())
+>>> results = run_examples(packs.rules.values(), params={pack.name: pack.defaults() for pack in packs})
+>>> [r for r in results if not r.ok]
 []
 
 An example's verdict is the strongest outcome among the rule's results on it, in the order

@@ -8,8 +8,8 @@
         rules/sec_eks_001.py a module-level ``rule`` (file named after the rule id)
         PulumiPolicy.yaml    the same pack as a CrossGuard pack (``__main__.py``)
 
->>> packs = load_packs(builtin_policies_dir())          # doctest: +SKIP
->>> packs.rule("SEC-EKS-001").pack                      # doctest: +SKIP
+>>> packs = load_packs(builtin_policies_dir())
+>>> packs.rule("SEC-EKS-001").pack
 'baseline-security'
 
 Loading runs each rule module in a fresh namespace and reads its ``rule``; nothing registers itself on

@@ -1,6 +1,9 @@
 """The policy index (``docs/policies.md``) and ``aifab policy list``, generated from rule metadata.
 
->>> print(render_index(load_packs(builtin_policies_dir())))   # doctest: +SKIP
+>>> from aifab.policy import builtin_policies_dir, load_packs
+>>> print(render_index(load_packs(builtin_policies_dir())))
+# Policy index
+...
 """
 
 from __future__ import annotations
