@@ -18,11 +18,11 @@ import click
 import yaml
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from aifab.capacity import DesignEstimate, EstimateOptions, estimate_design
+from aifab.capacity import EstimateOptions, estimate_design
 from aifab.design.environments import stack_view
 from aifab.errors import InputError
+from aifab.report.estimate_text import render_estimate
 from aifab.validate import ValidationResult, validate
 
 from ._common import (
@@ -41,15 +41,6 @@ from ._common import (
 __all__ = ["estimate_command"]
 
 
-def _num(x: float | int | None, digits: int = 2) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, int):
-        return f"{x:,}"
-    text = f"{x:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _parse_settings(items: tuple[str, ...]) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for item in items:
@@ -61,198 +52,6 @@ def _parse_settings(items: tuple[str, ...]) -> dict[str, Any]:
         except yaml.YAMLError:
             raise InputError(f"cannot read the value of {name.strip()!r}: {raw!r}", field="--set") from None
     return settings
-
-
-# Columns holding words, not numbers: left-justified.
-_TEXT_COLUMNS = frozenset(
-    {"quantity", "unit", "pool", "hardware", "fabric", "technology", "switch (radix)", "file system", "engine",
-     "mounted by", "site", "power", "component", "what", "basis"}
-)  # fmt: skip
-
-
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for col in columns:
-        table.add_column(col, justify="left" if col in _TEXT_COLUMNS else "right", overflow="fold")
-    return table
-
-
-def _how(console: Console, label: str, explain: dict[str, str]) -> None:
-    for key, text in explain.items():
-        console.print(f"  [dim]{escape(label)} {escape(key)}: {escape(text)}[/]", markup=True, soft_wrap=True)
-
-
-def _render(console: Console, est: DesignEstimate, env: str | None) -> None:
-    head = f"Estimate for design '{est.design}'" + (f" (env {env})" if env else "")
-    console.print(
-        f"[bold]{escape(head)}[/] — catalogue {est.catalogue_version} (as of {est.catalogue_as_of})", markup=True
-    )
-
-    totals = _table("Totals", "quantity", "value", "unit")
-    complete = "" if est.cost_complete else " (incomplete: see unpriced)"
-    carbon = "" if est.carbon_complete else " (incomplete)"
-    switched = any(f.sizing is not None for f in est.fabrics)
-    fabric_rows = [
-        ("fabric switches (leaf/spine/core)", f"{est.fabric.leaf:,} / {est.fabric.spine:,} / {est.fabric.core:,}", ""),
-        ("fabric cables / transceivers", f"{est.fabric.cables:,} / {est.fabric.transceivers:,}", ""),
-        ("fabric bisection", _num(est.fabric.bisection_tbps), "Tb/s"),
-    ]
-    if not switched:  # cloud fabrics only: the provider owns the switches, so there is nothing to count
-        fabric_rows = [("fabric switches and bisection", "— (cloud-managed fabrics only)", "")]
-    cpu_rows = [("  of which CPU-only / their vCPUs", f"{est.cpu_nodes:,} / {est.cpu_vcpus:,}", "")]
-    rows = [
-        ("GPUs / accelerators", _num(est.gpus), ""),
-        ("nodes", _num(est.nodes), ""),
-        *(cpu_rows if est.cpu_nodes else []),
-        *fabric_rows,
-        ("IT power", _num(est.it_power_kw, 1), "kW"),
-        (
-            "  of which on-prem / cloud estimate",
-            f"{_num(est.it_power_kw_onprem, 1)} / {_num(est.it_power_kw_cloud_estimate, 1)}",
-            "kW",
-        ),
-        ("facility power", _num(est.facility_power_kw, 1), "kW"),
-        ("racks (on-prem)", _num(est.racks), ""),
-        ("annual energy", _num(est.annual_energy_mwh, 1), "MWh/yr"),
-        ("annual carbon", _num(est.annual_co2e_t, 1) + carbon, "tCO2e/yr"),
-        ("running cost", _num(est.cost_per_hour_usd) + complete, "USD/h"),
-        ("running cost per year", _num(est.cost_per_year_usd, 0) + complete, "USD/yr"),
-    ]
-    if est.edge_sites:
-        rows.append(("edge nodes / edge IT power", f"{est.edge_nodes:,} / {_num(est.edge_it_power_kw, 1)}", "— / kW"))
-    for row in rows:
-        totals.add_row(*row)
-    console.print(totals)
-    _how(console, "total", est.explain)
-
-    if est.pools:
-        pools = _table(
-            "Pools (expected per GPU; storage GB/s needed / provided)",
-            "pool", "hardware", "nodes", "GPUs", "GEMM TFLOP/s", "all-reduce 1 GiB busbw GB/s",
-            "read GB/s", "write GB/s", "training days", "USD/h",
-        )  # fmt: skip
-        for p in est.pools:
-            st = p.storage
-            pools.add_row(
-                p.id,
-                f"{p.hardware} ({p.accelerator})" if p.accelerator else f"{p.hardware} (CPU-only)",
-                _num(p.nodes),
-                _num(p.gpus),
-                _num(p.expected.gemm_tflops_per_gpu, 1)
-                + (f" {p.expected.gemm_dtype}" if p.expected.gemm_dtype else ""),
-                _num(p.expected.allreduce_busbw_gbs_1gib, 1),
-                f"{_num(st.read_gbs_needed, 1)} / {_num(st.read_gbs_available, 1)}",
-                f"{_num(st.write_gbs_needed, 1)} / {_num(st.write_gbs_available, 1)}",
-                _num(p.training.time_days, 1) if p.training else "—",
-                _num(p.usd_per_hour) if p.usd_per_hour is not None else ("unknown" if p.price else "owned"),
-            )
-        console.print(pools)
-        for p in est.pools:
-            _how(console, p.id, p.explain)
-            for s in p.serving:
-                tps = s.capacity.tokens_per_s_total if s.capacity else None
-                console.print(
-                    f"  [dim]{escape(p.id)} serving {escape(s.serving)!r}: "
-                    f"{_num(s.model_parameters_billion)}B parameters,"
-                    f" {s.accelerators_per_replica} accelerators per replica, {s.replicas} replicas"
-                    f" (of {s.replicas_that_fit} that fit), {_num(tps, 1)} tokens/s in total"
-                    + (f" ({s.capacity.bound}-bound)" if s.capacity else "")
-                    + "[/]",
-                    markup=True,
-                    soft_wrap=True,
-                )
-
-    if est.fabrics:
-        fabrics = _table(
-            "Fabrics", "fabric", "technology", "nodes x rails", "switch (radix)", "tiers",
-            "leaf / spine / core", "cables", "transceivers", "bisection Tb/s", "switch kW",
-        )  # fmt: skip
-        for f in est.fabrics:
-            sizing = f.sizing
-            fabrics.add_row(
-                f.id,
-                f"{f.technology} {f.link_gbps:g} Gb/s",
-                f"{f.nodes:,} x {f.rails}",
-                f"{f.switch_model} ({f.switch_radix})" if f.switch_model else "provider's",
-                str(sizing.tiers) if sizing else ("—" if f.buildable else "[red]unbuildable[/]"),
-                f"{f.leaf:,} / {f.spine:,} / {f.core:,}",
-                _num(f.cables),
-                _num(f.transceivers),
-                _num(f.bisection_tbps),
-                _num(f.switch_power_kw, 1),
-            )
-        console.print(fabrics)
-        for f in est.fabrics:
-            _how(console, f.id, f.explain)
-
-    if est.file_systems:
-        fss = _table("File systems", "file system", "engine", "capacity TiB", "throughput GB/s", "read demand GB/s",
-                     "mounted by", "kW")  # fmt: skip
-        for fs in est.file_systems:
-            fss.add_row(
-                fs.id,
-                fs.engine,
-                _num(fs.capacity_tib),
-                _num(fs.throughput_gbs, 1),
-                _num(fs.read_gbs_demand, 1),
-                ", ".join(fs.mounted_by) or "—",
-                _num(fs.power_kw, 1),
-            )
-        console.print(fss)
-
-    if est.sites:
-        sites = _table(
-            "Sites", "site", "power", "IT kW", "PUE", "facility kW", "budget kW", "headroom",
-            "racks", "MWh/yr", "tCO2e/yr", "USD/h",
-        )  # fmt: skip
-        for site in est.sites:
-            own = site.power_owner == "site"
-            usd = _num(site.cost_usd_per_hour)
-            if not site.cost_complete:
-                usd = f"{usd} + unknown" if site.cost_usd_per_hour else "unknown"
-            headroom = "—"
-            if site.headroom_kw is not None:
-                headroom = f"{_num(site.headroom_kw, 1)} kW ({_num(site.headroom_pct, 1)} %)"
-            sites.add_row(
-                site.id,
-                "own" if own else f"provider ({site.region})",
-                _num(site.it_power_kw, 1) + ("" if own else " est."),
-                _num(site.pue),
-                _num(site.facility_power_kw, 1),
-                _num(site.power_budget_kw, 0),
-                headroom,
-                _num(site.racks),
-                _num(site.annual_energy_mwh, 1),
-                _num(site.annual_co2e_t, 1),
-                usd,
-            )
-        console.print(sites)
-        for site in est.sites:
-            _how(console, site.id, site.explain)
-
-    if est.cost_breakdown or est.unpriced:
-        cost = _table("Running cost by component", "site", "component", "what", "USD/h", "USD/yr", "share", "basis")
-        for c in est.cost_breakdown:
-            cost.add_row(
-                c.site, c.component, c.description, _num(c.usd_per_hour), _num(c.usd_per_year, 0),
-                f"{_num(c.share_pct, 1)} %", c.basis,
-            )  # fmt: skip
-        for u in est.unpriced:
-            cost.add_row(u.site or "—", u.component, "[yellow]price unknown[/]", "—", "—", "—", u.reason)
-        console.print(cost)
-
-    notes = [*est.notes, *(f"{x.id}: {n}" for group in (est.pools, est.fabrics, est.file_systems, est.sites)
-                           for x in group for n in x.notes)]  # fmt: skip
-    if notes:
-        console.print("[bold]Notes[/]", markup=True)
-        for note in notes:
-            console.print(f"  - {escape(note)}", markup=True, soft_wrap=True)
-    for d in est.findings:
-        style = "red" if d.severity == "error" else "yellow"
-        console.print(f"[{style}]{d.severity}[/] {escape(str(d))}", markup=True, soft_wrap=True)
-    errors = len(est.errors)
-    summary = f"{errors} capacity errors, {len(est.findings) - errors} warnings"
-    console.print(("[red]" if errors else "[green]") + escape(summary) + "[/]", markup=True)
 
 
 def _refuse_invalid(result: ValidationResult, fmt: str, env: str | None) -> None:
@@ -314,5 +113,5 @@ def estimate_command(
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
     else:
         width = out.width if out.is_terminal else 160
-        _render(Console(highlight=False, width=width), est, env)
+        render_estimate(Console(highlight=False, width=width), est, env)
     sys.exit(EXIT_FINDINGS if est.errors else EXIT_OK)
