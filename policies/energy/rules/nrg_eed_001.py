@@ -1,6 +1,7 @@
 """NRG-EED-001: EU data centres above the threshold record their EED reporting."""
 
 from aifab.blueprints import GpuPool, Site
+from aifab.design.component import Component
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
 
 
@@ -26,7 +27,7 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
     )
 
 
-def _design(labels: dict[str, str]) -> tuple:
+def _design(labels: dict[str, str]) -> tuple[Component, ...]:
     return (
         Site(
             id="frankfurt",

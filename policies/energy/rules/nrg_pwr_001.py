@@ -6,6 +6,7 @@ measurement error, and it is not applicable to a site already over its budget.
 """
 
 from aifab.blueprints import GpuPool, Site
+from aifab.design.component import Component
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, not_evaluated, passed, ref
 
 
@@ -35,7 +36,7 @@ def check(site: Site, ctx: PolicyContext) -> Verdict:
     return passed(f"{detail} of {site.power_budget_kw:,.0f} kW ({headroom:.0%} headroom)")
 
 
-def _design(nodes: int) -> tuple:
+def _design(nodes: int) -> tuple[Component, ...]:
     return (
         Site(
             id="hall",

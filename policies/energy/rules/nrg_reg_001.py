@@ -6,8 +6,9 @@ from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_evalua
 
 
 def intensity(site: Site, ctx: PolicyContext) -> float | None:
-    if site.grid_gco2e_per_kwh is not None:
-        return site.grid_gco2e_per_kwh
+    own: float | None = site.grid_gco2e_per_kwh
+    if own is not None:
+        return own
     assert ctx.catalogue is not None
     try:
         if site.grid_zone is not None:

@@ -13,8 +13,9 @@ def check(component: Component, ctx: PolicyContext) -> Verdict:
             )
         return passed(f"scales between {component.min_replicas} and {component.max_replicas} replicas")
     node_count = getattr(component, "node_count", 0)
-    if getattr(component, "capacity", "") in ("owned", "reserved"):
-        return not_applicable(f"{component.capacity} capacity is paid for whether it runs or not")
+    capacity = getattr(component, "capacity", "")
+    if capacity in ("owned", "reserved"):
+        return not_applicable(f"{capacity} capacity is paid for whether it runs or not")
     floor = getattr(component, "min_node_count", None)
     if floor is None or floor >= node_count:
         return fail(f"fixed at {node_count} nodes: idle accelerators keep drawing power", field="min_node_count")

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from aifab.blueprints import Environment, Site
+from aifab.design.component import Component
 from aifab.design.design import Design
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
@@ -37,7 +38,7 @@ def check(design: Design, ctx: PolicyContext) -> Iterator[Verdict]:
             yield passed(f"runs in its own AWS account {e.aws_account_id}", component=e.id)
 
 
-def _envs(exp_account: str | None) -> tuple:
+def _envs(exp_account: str | None) -> tuple[Component, ...]:
     return (
         Site(id="london", provider="aws", region="eu-west-2"),
         Environment(id="prod", purpose="production", aws_account_id="111111111111"),

@@ -1,6 +1,7 @@
 """GOV-MON-001: Production endpoints are monitored with alerting."""
 
 from aifab.blueprints import Environment, ModelServing, Monitoring
+from aifab.design.component import Component
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
@@ -18,7 +19,7 @@ def check(serving: ModelServing, ctx: PolicyContext) -> Verdict:
     return passed(f"monitored with alerting by {', '.join(alerting)}")
 
 
-def _design(alerting: bool, watched: bool = True) -> tuple:
+def _design(alerting: bool, watched: bool = True) -> tuple[Component, ...]:
     return (
         Environment(id="prod", purpose="production"),
         ModelServing(id="serve", pool="gpu", environment="prod"),

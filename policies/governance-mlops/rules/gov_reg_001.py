@@ -1,6 +1,7 @@
 """GOV-REG-001: Production serving pulls only approved models."""
 
 from aifab.blueprints import Environment, ExperimentTracking, ModelServing
+from aifab.design.component import Component
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
@@ -22,7 +23,7 @@ def check(serving: ModelServing, ctx: PolicyContext) -> Verdict:
     return passed(f"models come from {registry.id!r}, which requires approval for production")
 
 
-def _design(approval: bool, registry: bool = True) -> tuple:
+def _design(approval: bool, registry: bool = True) -> tuple[Component, ...]:
     return (
         Environment(id="prod", purpose="production"),
         ExperimentTracking(id="mlflow", artifact_store="lake", production_requires_approval=approval),

@@ -2,6 +2,7 @@
 
 from aifab.blueprints import Environment, GpuPool, ModelServing
 from aifab.blueprints.compute import ComputePool
+from aifab.design.component import Component
 from aifab.policy import PolicyContext, Rule, Verdict, example, fail, not_applicable, passed, ref
 
 
@@ -38,7 +39,7 @@ def check(serving: ModelServing, ctx: PolicyContext) -> list[Verdict]:
     return out or [passed(f"at least {serving.min_replicas} replicas on a spread pool")]
 
 
-def _design(replicas: int, placement: str = "spread") -> tuple:
+def _design(replicas: int, placement: str = "spread") -> tuple[Component, ...]:
     return (
         Environment(id="prod", purpose="production"),
         GpuPool(
