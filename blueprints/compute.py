@@ -29,6 +29,10 @@ from aifab.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, NETWORK, Placed
 
+PoolRole = Literal["training", "inference", "general"]
+Placement = Literal["cluster", "partition", "spread", "none"]
+Capacity = Literal["on-demand", "spot", "capacity-block", "reserved", "owned"]
+
 
 class TrainingWorkload(BaseModel):
     """What the pool is for: sizes storage throughput and checkpoints, and estimates training time."""
@@ -53,14 +57,14 @@ class ComputePool(Placed):
         "accelerator": "accelerator",
     }
 
-    role: Literal["training", "inference", "general"]
+    role: PoolRole
     instance_type: str | None = Field(default=None, description="cloud instance type from the catalogue")
     node_model: str | None = Field(default=None, description="on-prem server model from the catalogue")
     node_count: Annotated[int, Field(ge=1, le=200_000)]
     min_node_count: Annotated[int | None, Field(ge=0, le=200_000)] = None
     accelerator: str | None = Field(default=None, description="catalogue accelerator; derived when omitted")
-    placement: Literal["cluster", "partition", "spread", "none"] = "cluster"
-    capacity: Literal["on-demand", "spot", "capacity-block", "reserved", "owned"] = "on-demand"
+    placement: Placement = "cluster"
+    capacity: Capacity = "on-demand"
     workload: TrainingWorkload | None = None
 
     fabric: Annotated[Ref | None, Link("uses", ("fabric",))] = None
@@ -149,9 +153,12 @@ class KubernetesCluster(Placed):
 __all__ = [
     "POOL_KINDS",
     "AcceleratorPool",
+    "Capacity",
     "ComputePool",
     "CpuPool",
     "GpuPool",
     "KubernetesCluster",
+    "Placement",
+    "PoolRole",
     "TrainingWorkload",
 ]

@@ -12,35 +12,46 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Union
 
-from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, TypeAdapter
+from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, TypeAdapter, field_validator
 
 from aifab.design.component import SPEC_CONFIG, Component
+from aifab.design.composite import Composite, expand_all
 from aifab.errors import Location
 
 API_VERSION: Final = "aifab/v1"
 
 
+USE_TAG = "use "
+"""Prefix of a composite's tag in the union (``use gpu-scalable-unit``), apart from every kind's."""
+
+
 def _component_tag(value: Any) -> str | None:
     if isinstance(value, Component):
         return value.kind
+    if isinstance(value, Composite):
+        return USE_TAG + value.use
     if isinstance(value, dict):
-        kind = value.get("kind")
+        kind, use = value.get("kind"), value.get("use")
+        if isinstance(use, str) and kind is None:
+            return USE_TAG + use
         return kind if isinstance(kind, str) else None
     return None
 
 
 def _any_component() -> Any:
-    """The tagged union of every registered kind, dispatching on ``kind``."""
+    """The tagged union of every registered kind and composite, dispatching on ``kind`` or ``use``."""
     from aifab.blueprints import registry
+    from aifab.blueprints.composites import registry as composites
 
     kinds = registry()
     members = [Annotated[cls, Tag(kind)] for kind, cls in kinds.items()]
+    members += [Annotated[cls, Tag(USE_TAG + name)] for name, cls in composites().items()]
     return Annotated[
         Union[tuple(members)],  # noqa: UP007 - a runtime-built union needs the subscript form
         Discriminator(
             _component_tag,
             custom_error_type="unknown_kind",
-            custom_error_message=f"'kind' must be one of: {', '.join(sorted(kinds))}",
+            custom_error_message=f"'kind' must be one of: {', '.join(sorted(kinds))}; or 'use' a composite",
         ),
     ]
 
@@ -53,7 +64,10 @@ COMPONENT_ADAPTER: TypeAdapter[Component] = TypeAdapter(AnyComponent)
 
 
 class Design(BaseModel):
-    """A named design. Components are kept in the order written; ids must be unique (checked by validation)."""
+    """A named design. Components are kept in the order written; ids must be unique (checked by validation).
+
+    A composite among the components is replaced by the components it expands into, in place.
+    """
 
     model_config = SPEC_CONFIG
 
@@ -63,6 +77,12 @@ class Design(BaseModel):
     components: tuple[AnyComponent, ...] = ()
 
     _location: Location = PrivateAttr(default_factory=Location)
+
+    @field_validator("components", mode="after")
+    @classmethod
+    def _expand_composites(cls, components: tuple[Component | Composite, ...]) -> tuple[Component, ...]:
+        # Composites (in Python or as ``use:`` entries) are replaced by their components, in place.
+        return expand_all(components)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Design):
