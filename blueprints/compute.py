@@ -72,6 +72,9 @@ class ComputePool(Placed):
     scratch: Annotated[tuple[Ref, ...], Link("mounts", ("file_system",))] = ()
     volumes_encrypted_by: Annotated[Ref | None, ENCRYPTION_KEY] = None
 
+    # Whether training runs collectives between nodes over an accelerator fabric (so needs one).
+    runs_collectives: ClassVar[bool] = True
+
     @model_validator(mode="after")
     def _one_source(self) -> ComputePool:
         if (self.instance_type is None) == (self.node_model is None):
@@ -83,8 +86,8 @@ class ComputePool(Placed):
         return self
 
     def check(self) -> list[Diagnostic]:
-        problems: list[Diagnostic] = []
-        if self.role == "training" and self.node_count > 1 and self.fabric is None:
+        problems = super().check()
+        if self.runs_collectives and self.role == "training" and self.node_count > 1 and self.fabric is None:
             problems.append(
                 self.problem(
                     "missing-link",
@@ -117,10 +120,7 @@ class CpuPool(ComputePool):
     """
 
     kind: Literal["cpu_pool"] = "cpu_pool"
-
-    def check(self) -> list[Diagnostic]:
-        # CPU pools do not run collectives over the accelerator fabric.
-        return [p for p in super().check() if "fabric" not in p.message]
+    runs_collectives: ClassVar[bool] = False  # no accelerator fabric to run them over
 
 
 POOL_KINDS = ("gpu_pool", "accelerator_pool", "cpu_pool")
@@ -142,7 +142,7 @@ class KubernetesCluster(Placed):
     private_cloud: Annotated[Ref | None, Link("hosted_on", ("private_cloud",))] = None
 
     def check(self) -> list[Diagnostic]:
-        problems: list[Diagnostic] = []
+        problems = super().check()
         if self.network is None:
             problems.append(self.problem("missing-link", "a cluster needs a network (field 'network')"))
         if self.provider == "onprem" and self.private_cloud is None:

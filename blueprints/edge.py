@@ -49,7 +49,7 @@ class EdgeSite(Placed):
         return self
 
     def check(self) -> list[Diagnostic]:
-        problems: list[Diagnostic] = []
+        problems = super().check()
         if not self.serves_locally and self.upstream_round_trip_ms >= self.latency_target_ms:
             problems.append(
                 self.problem(

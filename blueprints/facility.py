@@ -60,7 +60,7 @@ class Site(Component):
         return self
 
     def check(self) -> list[Diagnostic]:
-        problems: list[Diagnostic] = []
+        problems = super().check()
         if self.provider != "aws":
             missing = [f for f in ("power_budget_kw", "cooling") if getattr(self, f) is None]
             if missing:

@@ -29,9 +29,10 @@ class _Service(Placed):
     runs_on: Annotated[Ref | None, CLUSTER] = None
 
     def check(self) -> list[Diagnostic]:
+        problems = super().check()
         if self.runs_on is None:
-            return [self.problem("missing-link", "a service must run on a cluster (field 'runs_on')")]
-        return []
+            problems.append(self.problem("missing-link", "a service must run on a cluster (field 'runs_on')"))
+        return problems
 
 
 class ExperimentTracking(_Service):

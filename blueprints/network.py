@@ -65,14 +65,15 @@ class Fabric(Placed):
         return self
 
     def check(self) -> list[Diagnostic]:
+        problems = super().check()
         if self.technology != "efa" and self.switch_model is None:
-            return [
+            problems.append(
                 self.problem(
                     "fabric-switch-unspecified",
                     f"an {self.technology} fabric needs switch_model (e.g. 'quantum-2-qm9700') to be sized",
                 )
-            ]
-        return []
+            )
+        return problems
 
 
 class Network(Placed):

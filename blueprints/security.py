@@ -69,9 +69,12 @@ class AuditLog(Placed):
     stores_in: Annotated[Ref | None, Link("stores_logs_in", ("data_lake",))] = None
 
     def check(self) -> list[Diagnostic]:
+        problems = super().check()
         if self.provider == "cloudtrail" and self.stores_in is None:
-            return [self.problem("missing-link", "a CloudTrail trail needs a bucket to deliver to (field 'stores_in')")]
-        return []
+            problems.append(
+                self.problem("missing-link", "a CloudTrail trail needs a bucket to deliver to (field 'stores_in')")
+            )
+        return problems
 
 
 class Role(BaseModel):

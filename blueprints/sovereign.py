@@ -81,7 +81,7 @@ class SovereignBoundary(Component):
         return value
 
     def check(self) -> list[Diagnostic]:
-        problems: list[Diagnostic] = []
+        problems = super().check()
         if self.egress == "allow-list" and not self.egress_allow:
             problems.append(self.problem("empty-egress-allow-list", "egress is 'allow-list' but egress_allow is empty"))
         if self.egress != "allow-list" and self.egress_allow:

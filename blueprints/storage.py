@@ -58,23 +58,24 @@ class _EncryptedStore(Placed):
     data_classification: Literal["public", "internal", "confidential", "personal", "special-category"] = "confidential"
 
     def check(self) -> list[Diagnostic]:
+        problems = super().check()
         if self.encryption == "customer-managed-key" and self.encrypted_by is None:
-            return [
+            problems.append(
                 self.problem(
                     "missing-link",
                     "encryption is 'customer-managed-key' but no key is linked (field 'encrypted_by')",
                 )
-            ]
-        if self.encryption != "customer-managed-key" and self.encrypted_by is not None:
-            return [
+            )
+        elif self.encryption != "customer-managed-key" and self.encrypted_by is not None:
+            problems.append(
                 self.problem(
                     "unused-link",
                     f"encrypted_by is set but encryption is {self.encryption!r}; "
                     "set encryption to 'customer-managed-key'",
                     field="encrypted_by",
                 )
-            ]
-        return []
+            )
+        return problems
 
 
 class DataLake(_EncryptedStore):
