@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aifab.errors import InputError
+from aifab.validation_errors import describe, input_error
 
 __all__ = ["Assumption", "EstimateOptions"]
 
@@ -163,16 +163,8 @@ class EstimateOptions(BaseModel):
         try:
             return cls.model_validate(settings)
         except ValidationError as exc:
-            problems = [
-                InputError(
-                    "unknown option; known: " + ", ".join(cls.model_fields)
-                    if e["type"] == "extra_forbidden"
-                    else f"{e['msg']} (got {e.get('input')!r})",
-                    field=".".join(str(p) for p in e["loc"]) or None,
-                )
-                for e in exc.errors()
-            ]
-            raise InputError.combine(problems, f"{len(problems)} problems in the estimate options") from None
+            unknown = "unknown option; known: " + ", ".join(cls.model_fields)
+            raise input_error(exc, "estimate options", describe_error=lambda e: describe(e, unknown)) from None
 
     def assumptions(self) -> tuple[Assumption, ...]:
         """Every option with its value, description and source, in declaration order."""

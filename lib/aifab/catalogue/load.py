@@ -16,6 +16,7 @@ from aifab.catalogue.catalogue import SECTIONS, Catalogue
 from aifab.catalogue.models import CatalogueEntry, Source, dump_entry, meta_fields
 from aifab.design.yamlsource import LineMap, deep_merge, read_yaml, read_yaml_file
 from aifab.errors import InputError, UnknownNameError
+from aifab.validation_errors import error_message
 
 __all__ = ["DATA_FILE", "load_catalogue"]
 
@@ -336,7 +337,7 @@ def _input_error(exc: ValidationError, model: type[BaseModel], prefix: tuple[Any
         hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(known)}"
         message = f"unknown field {loc[-1]!r}; {hint}"
     else:
-        message = first["msg"].removeprefix("Value error, ")
+        message = error_message(first)
         if "input" in first and kind != "value_error":
             message += f" (got {first['input']!r})"
     if len(errors) > 1:

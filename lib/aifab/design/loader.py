@@ -30,6 +30,7 @@ from aifab.design.design import USE_TAG, Design
 from aifab.design.environments import EnvironmentModel
 from aifab.design.yamlsource import LineMap, deep_merge, read_yaml_file
 from aifab.errors import InputError, Location, UnknownNameError
+from aifab.validation_errors import describe, field_path, input_error
 
 DESIGN_FILES = ("design.py", "design.yaml", "design.yml", "design.json")
 CATALOGUE_FILE = "catalogue.yaml"
@@ -361,13 +362,6 @@ def _composites() -> dict[str, type[Composite]]:
     return found
 
 
-def format_path(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _model_of(tag: str | int) -> type[BaseModel] | None:
     """The kind or composite a union tag (or, from Python, a class name) stands for."""
     from aifab.blueprints import KINDS
@@ -419,22 +413,9 @@ def _unknown_use(error: Any) -> str | None:
 
 
 def _describe(error: Any, model: type[BaseModel] | None = None, path: tuple[str | int, ...] = ()) -> str:
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
     if error["type"] == "extra_forbidden":
         return _unknown_field(model, path)
-    message = _unknown_use(error) or message
-    if error["type"] == "missing":
-        return "required field is missing"
-    value = error.get("input")
-    if (
-        error["type"] not in ("unknown_kind", "model_type")
-        and not isinstance(value, dict | list)
-        and "got" not in message
-    ):
-        message += f" (got {value!r})"
-    return message
+    return _unknown_use(error) or describe(error)
 
 
 def _from_validation_error(
@@ -444,38 +425,37 @@ def _from_validation_error(
     display_prefix: str = "",
     data: Any = None,
 ) -> InputError:
-    problems = []
-    for error in exc.errors():
-        raw = tuple(error["loc"])
-        loc = _strip_tags(raw)
-        if _unknown_use(error):
-            loc = (*loc, "use")  # point at the name that is wrong
-        field = format_path(loc)
-        if display_prefix:
-            field = f"{display_prefix}.{field}" if field else display_prefix
+    def loc_of(error: Any) -> tuple[str | int, ...]:
+        loc = _strip_tags(tuple(error["loc"]))
+        return (*loc, "use") if _unknown_use(error) else loc  # point at the name that is wrong
+
+    def field_of(error: Any) -> str:
+        field = field_path(loc_of(error))
+        return (f"{display_prefix}.{field}" if field else display_prefix) if display_prefix else field
+
+    def describe_error(error: Any) -> str:
+        raw, loc = tuple(error["loc"]), loc_of(error)
         tagged = len(raw) > 2 and raw[0] == "components" and len(loc) < len(raw)
         model, path = (_model_of(raw[2]), raw[3:]) if tagged else (None, raw)
-        problems.append(
-            InputError(
-                _component_label(data, loc) + _describe(error, model, path),
-                file=lines.file,
-                line=lines.line_of((*prefix, *loc)),
-                field=field or None,
-            )
-        )
-    return InputError.combine(problems, f"{len(problems)} problems in the design")
+        return _component_label(data, loc) + _describe(error, model, path)
+
+    return input_error(
+        exc,
+        "design",
+        file=lines.file,
+        line_of=lambda error: lines.line_of((*prefix, *loc_of(error))),
+        field_of=field_of,
+        describe_error=describe_error,
+    )
 
 
 def _from_python_validation_error(exc: ValidationError, file: Path) -> InputError:
-    shown = display(file)
     line = _user_line(exc, file)
-    problems = [
-        InputError(
-            _describe(error, _model_of(exc.title), tuple(error["loc"])),
-            file=shown,
-            line=line,
-            field=f"{exc.title}.{format_path(tuple(error['loc']))}" if error["loc"] else exc.title,
-        )
-        for error in exc.errors()
-    ]
-    return InputError.combine(problems, f"{len(problems)} problems in the design")
+    return input_error(
+        exc,
+        "design",
+        file=display(file),
+        line_of=lambda _: line,
+        field_of=lambda error: f"{exc.title}.{field_path(tuple(error['loc']))}" if error["loc"] else exc.title,
+        describe_error=lambda error: _describe(error, _model_of(exc.title), tuple(error["loc"])),
+    )

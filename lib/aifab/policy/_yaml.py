@@ -7,9 +7,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from aifab.design.loader import display, format_path
+from aifab.design.loader import display
 from aifab.design.yamlsource import LineMap, read_yaml_file
 from aifab.errors import InputError
+from aifab.validation_errors import input_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,24 +30,6 @@ def validate_model(model: type[M], data: Any, lines: LineMap, what: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(
-                InputError(_describe(error), file=lines.file, line=lines.line_of(loc), field=format_path(loc) or None)
-            )
-        raise InputError.combine(problems, f"{len(problems)} problems in the {what}") from None
-
-
-def _describe(error: Any) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown field (check the spelling)"
-    if error["type"] == "missing":
-        return "required field is missing"
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    value = error.get("input")
-    if not isinstance(value, dict | list):
-        message += f" (got {value!r})"
-    return message
+        raise input_error(
+            exc, what, file=lines.file, line_of=lambda error: lines.line_of(tuple(error["loc"]))
+        ) from None
