@@ -20,7 +20,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from aifab.design.component import Component, Ref
+from aifab.design.component import Component, Ref, Refs
 from aifab.design.composite import PlacedComposite, given
 
 from ..compute import AcceleratorPool, CpuPool, GpuPool, KubernetesCluster
@@ -35,8 +35,8 @@ class EksGpuPlatform(PlacedComposite):
     Parts: ``network`` (``vpc-<id>``, unless ``network`` names an existing one), ``cluster`` (``eks-<id>``,
     the main part) and, with ``efa_link_gbps``, ``efa`` (``efa-<id>``), the fabric of every multi-node
     training pool that names none. Pools keep their ids; each joins the cluster and, where it leaves them
-    unset, takes the platform's key for its volumes, its site, boundary and environment. ``encrypted_by``
-    encrypts the cluster's secrets and the pools' volumes.
+    unset, takes the platform's key for its volumes, its ``scratch`` file systems, its site, boundary and
+    environment. ``encrypted_by`` encrypts the cluster's secrets and the pools' volumes.
     """
 
     use: Literal["eks-gpu-platform"] = "eks-gpu-platform"
@@ -49,6 +49,7 @@ class EksGpuPlatform(PlacedComposite):
     kubernetes_version: str | None = None
     efa_link_gbps: int | None = None
     encrypted_by: Ref | None = None
+    scratch: Refs = ()
     pools: tuple[Pool, ...] = ()
 
     @model_validator(mode="before")
@@ -95,5 +96,6 @@ class EksGpuPlatform(PlacedComposite):
                 cluster=self.part_id("cluster"),
                 fabric=efa if multi_node else None,
                 volumes_encrypted_by=self.encrypted_by,
+                scratch=self.scratch or None,
                 **placed,
             )

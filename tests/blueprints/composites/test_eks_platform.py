@@ -38,6 +38,9 @@ def test_expands_into_wired_network_cluster_fabric_and_pools() -> None:
     assert (explore.cluster, explore.fabric, explore.volumes_encrypted_by) == ("eks-exp", "efa-exp", "kms")
     assert infer.fabric is None and infer.placement == "spread"  # inference pools need no fabric
     assert prep.volumes_encrypted_by == "other"  # a member's own settings win
+    assert explore.scratch == () and EksGpuPlatform(id="p", network="n", scratch=("fsx",), pools=POOLS).expand()[
+        1
+    ].scratch == ("fsx",)
 
 
 def test_an_existing_network_makes_no_vpc() -> None:
