@@ -13,30 +13,8 @@ One region only: the catalogue prices GPU instances in no other EU region, so a 
 could be neither priced nor shown to offer the hardware; resilience is three availability zones.
 """
 
-from aifab.blueprints import (
-    AccessControl,
-    Attestation,
-    AuditLog,
-    DataLake,
-    Environment,
-    ExperimentTracking,
-    Fabric,
-    FileSystem,
-    GpuPool,
-    KeyManagement,
-    KubernetesCluster,
-    LifecycleRule,
-    Lineage,
-    ModelServing,
-    Monitoring,
-    Network,
-    Pipelines,
-    Role,
-    Site,
-    SovereignBoundary,
-    TrainingWorkload,
-    VectorDatabase,
-)
+from aifab import blueprints as bp
+from aifab.blueprints import composites as cp
 from aifab.design.design import Design
 
 REGION = "eu-north-1"
@@ -44,16 +22,15 @@ REGION = "eu-north-1"
 # --- sovereignty and facilities -------------------------------------------------------------------
 # The attestations record what infrastructure code cannot show. AWS is a US-parented provider: the first
 # one records the assessment of that exposure, it does not claim immunity the commercial partition lacks.
-eu = SovereignBoundary(
+eu = bp.SovereignBoundary(
     id="eu",
     jurisdiction="EU",
     allowed_regions=(REGION,),
-    key_custody="customer-managed-kms",
     egress="allow-list",
     # internal ranges only: AWS services are reached through in-region VPC endpoints
     egress_allow=("10.0.0.0/8",),
     attestations=(
-        Attestation(
+        bp.Attestation(
             obligation=(
                 "Provider legal seat and exposure to non-EU law assessed against SecNumCloud 19.6 (immunity): "
                 "AWS EMEA SARL (Luxembourg) contracts, US-parent access risk recorded in the transfer impact "
@@ -65,7 +42,7 @@ eu = SovereignBoundary(
             status="risk-accepted",
             accepted_by="data protection officer",
         ),
-        Attestation(
+        bp.Attestation(
             obligation=(
                 "Platform administration from the EU (SecNumCloud 19.2): platform-admin and on-call staff are "
                 "EU-resident and reach the accounts only from EU locations (conditional access)"
@@ -73,7 +50,7 @@ eu = SovereignBoundary(
             evidence="https://compliance.example.eu/evidence/eu-administration-2026",
             expires="2027-11-30",
         ),
-        Attestation(
+        bp.Attestation(
             obligation=(
                 "Transfer basis for provider sub-processing outside the EU: GDPR Art. 46 standard contractual "
                 "clauses in the AWS DPA (GDPR Art. 45 EU-US Data Privacy Framework as a second basis)"
@@ -81,7 +58,7 @@ eu = SovereignBoundary(
             evidence="https://compliance.example.eu/evidence/transfer-basis-2026",
             expires="2027-11-30",
         ),
-        Attestation(
+        bp.Attestation(
             obligation=(
                 "Region-deny SCP (Control Tower CT.MULTISERVICE.PV.1) allowing only eu-north-1 attached to the "
                 "experimentation and production OUs"
@@ -91,257 +68,164 @@ eu = SovereignBoundary(
         ),
     ),
 )
-stockholm = Site(id="aws-stockholm", provider="aws", region=REGION, inside=eu)
+stockholm = bp.Site(id="aws-stockholm", provider="aws", region=REGION)
 at_stockholm = {"site": stockholm, "inside": eu}
 # AI-system inventory labels (NIST AI RMF GOVERN 1.6, EU AI Act Art. 49) on everything that trains or serves.
 inventory = {"owner": "ml-platform@example.eu", "ai-system-id": "eu-assistant-70b", "risk-tier": "limited"}
 
-experimentation = Environment(
-    id="dev", purpose="experimentation", aws_account_id="210987654321", kubernetes_namespace="exp"
+dev = bp.Environment(id="dev", purpose="experimentation", aws_account_id="210987654321", kubernetes_namespace="exp")
+prod = bp.Environment(
+    id="prod", hosts_shared=True, purpose="production", aws_account_id="345678901234", kubernetes_namespace="prod"
 )
-production = Environment(
+zone = cp.SovereignLandingZone(id="eu-zone", boundary=eu, sites=(stockholm,), environments=(dev, prod))
+in_exp, in_prod = {"environment": dev, **at_stockholm}, {"environment": prod, **at_stockholm}
+fsx = {"engine": "fsx-lustre", "deployment_type": "PERSISTENT_2"}
+
+# --- security, governance and storage -------------------------------------------------------------
+# One single-region customer-managed key per account, and one for the audit trail. The multi-Region
+# trail records API calls made in any region (the region-deny SCP should leave none) and delivers them
+# all to the object-locked audit bucket in Stockholm.
+data = cp.GovernedDataLake(
     id="prod",
-    hosts_shared=True,
-    purpose="production",
-    aws_account_id="345678901234",
-    kubernetes_namespace="prod",
-    promotes_from=experimentation,
-)
-in_exp = {"environment": experimentation, **at_stockholm}
-in_prod = {"environment": production, **at_stockholm}
-
-# --- security and governance ----------------------------------------------------------------------
-# One single-region customer-managed key per account, and one for the audit trail.
-kms_prod = KeyManagement(id="kms-prod", provider="aws-kms", key_region=REGION, rotation_days=365, **in_prod)
-kms_exp = KeyManagement(id="kms-exp", provider="aws-kms", key_region=REGION, rotation_days=365, **in_exp)
-kms_audit = KeyManagement(id="kms-audit", provider="aws-kms", key_region=REGION, rotation_days=365, **in_prod)
-audit_lake = DataLake(
-    id="audit-lake",
-    object_lock="compliance",
-    object_lock_retention_days=2555,
-    encrypted_by=kms_audit,
-    data_classification="confidential",
-    **in_prod,
-)
-# Multi-Region trail: it records API calls made in any region (the region-deny SCP should leave none)
-# and delivers them all to the object-locked bucket in Stockholm.
-audit = AuditLog(
-    id="audit",
-    provider="cloudtrail",
-    retention_days=2555,
-    encrypted_by=kms_audit,
-    stores_in=audit_lake,
-    **at_stockholm,
-)
-
-# --- networks and fabric --------------------------------------------------------------------------
-vpc_exp = Network(id="vpc-exp", provider="aws", cidr="10.60.0.0/16", availability_zones=3, **in_exp)
-vpc_prod = Network(id="vpc-prod", provider="aws", cidr="10.61.0.0/16", availability_zones=3, **in_prod)
-efa_train = Fabric(id="efa-train", technology="efa", link_gbps=3200, topology="cloud-managed", **in_prod)
-efa_exp = Fabric(id="efa-exp", technology="efa", link_gbps=3200, topology="cloud-managed", **in_exp)
-
-# --- storage --------------------------------------------------------------------------------------
-lake = DataLake(
-    id="lake",
+    ids={"audit_key": "kms-audit", "audit_lake": "audit-lake", "audit": "audit", "lake": "lake"},
+    key_region=REGION,
+    separate_audit_key=True,
+    audit_retention_days=2555,
     object_lock="governance",
     object_lock_retention_days=365,
     lifecycle=(
-        LifecycleRule(prefix="checkpoints/", expire_noncurrent_after_days=30),
-        LifecycleRule(prefix="raw/", transition_to="GLACIER_IR", transition_after_days=180),
+        bp.LifecycleRule(prefix="checkpoints/", expire_noncurrent_after_days=30),
+        bp.LifecycleRule(prefix="raw/", transition_to="GLACIER_IR", transition_after_days=180),
     ),
-    lineage=Lineage(record_dataset_versions=True, tool="openlineage"),
-    encrypted_by=kms_prod,
-    logs_to=audit,
+    lineage=bp.Lineage(record_dataset_versions=True, tool="openlineage"),
     data_classification="personal",
     **in_prod,
 )
+kms_prod, lake = data.ref("key"), data.ref()
+kms_exp = bp.KeyManagement(id="kms-exp", provider="aws-kms", key_region=REGION, rotation_days=365, **in_exp)
+exp_keyed, prod_keyed = {"encrypted_by": kms_exp, **in_exp}, {"encrypted_by": kms_prod, **in_prod}
 # Training scratch: 256 GPUs x 0.5 GB/s = 128 GB/s of reads; 56 x 2.34375 TiB at 1,000 MB/s/TiB = 131 GB/s.
-fsx_train = FileSystem(
+fsx_train = bp.FileSystem(
     id="fsx-train",
-    engine="fsx-lustre",
-    deployment_type="PERSISTENT_2",
+    **fsx,
     per_unit_throughput_mbps_per_tib=1000,
     capacity_tib=131.25,
     backup_retention_days=7,
     data_repository=lake,
-    encrypted_by=kms_prod,
-    network=vpc_prod,
-    **in_prod,
+    network="vpc-prod",
+    **prod_keyed,
 )
 # Experimentation reads its own, non-personal (anonymised or synthetic) copy, never the production lake.
-exp_lake = DataLake(
+exp_lake = bp.DataLake(
     id="exp-lake",
-    lifecycle=(LifecycleRule(prefix="scratch/", expire_noncurrent_after_days=14),),
-    encrypted_by=kms_exp,
-    logs_to=audit,
+    lifecycle=(bp.LifecycleRule(prefix="scratch/", expire_noncurrent_after_days=14),),
+    logs_to=data.ref("audit"),
     data_classification="internal",
-    **in_exp,
+    **exp_keyed,
 )
-exp_fsx = FileSystem(
+exp_fsx = bp.FileSystem(
     id="exp-fsx",
-    engine="fsx-lustre",
-    deployment_type="PERSISTENT_2",
+    **fsx,
     per_unit_throughput_mbps_per_tib=250,
     capacity_tib=23.4375,
     data_repository=exp_lake,
-    encrypted_by=kms_exp,
-    network=vpc_exp,
-    **in_exp,
+    network="vpc-exp",
+    **exp_keyed,
 )
 
-# --- compute --------------------------------------------------------------------------------------
-eks_exp = KubernetesCluster(id="eks-exp", provider="eks", network=vpc_exp, secrets_encrypted_by=kms_exp, **in_exp)
-eks_train = KubernetesCluster(
-    id="eks-train", provider="eks", network=vpc_prod, secrets_encrypted_by=kms_prod, **in_prod
+# --- compute: one platform for experimentation, one for training and one for serving (sharing its VPC) ----
+p5en = "p5en.48xlarge"
+explore = bp.GpuPool(
+    id="explore", role="training", instance_type=p5en, node_count=2, min_node_count=0, capacity="capacity-block"
 )
-eks_serve = KubernetesCluster(
-    id="eks-serve", provider="eks", network=vpc_prod, secrets_encrypted_by=kms_prod, **in_prod
+exp = cp.EksGpuPlatform(
+    id="exp",
+    cidr="10.60.0.0/16",
+    availability_zones=3,
+    efa_link_gbps=3200,
+    scratch=(exp_fsx,),
+    pools=(explore,),
+    **exp_keyed,
 )
-train = GpuPool(
+train = cp.EksGpuPlatform(
+    id="train", ids={"network": "vpc-prod"}, cidr="10.61.0.0/16", availability_zones=3, encrypted_by=kms_prod, **in_prod
+)
+train_unit = cp.GpuScalableUnit(
     id="train",
-    role="training",
-    instance_type="p5en.48xlarge",
+    instance_type=p5en,
     node_count=32,
     capacity="reserved",
-    fabric=efa_train,
-    cluster=eks_train,
+    technology="efa",
+    link_gbps=3200,
+    cluster=train,
     scratch=(fsx_train,),
     volumes_encrypted_by=kms_prod,
-    workload=TrainingWorkload(parameters_billion=70, tokens_billion=1000, checkpoint_write_target_s=120),
+    workload=bp.TrainingWorkload(parameters_billion=70, tokens_billion=1000, checkpoint_write_target_s=120),
     labels=inventory,
     **in_prod,
 )
-explore = GpuPool(
-    id="explore",
-    role="training",
-    instance_type="p5en.48xlarge",
-    node_count=2,
-    min_node_count=0,
-    capacity="capacity-block",
-    fabric=efa_exp,
-    cluster=eks_exp,
-    scratch=(exp_fsx,),
-    volumes_encrypted_by=kms_exp,
-    **in_exp,
-)
-infer = GpuPool(
+infer = bp.GpuPool(
     id="infer",
     role="inference",
-    instance_type="p5en.48xlarge",
+    instance_type=p5en,
     node_count=4,
     min_node_count=2,
     placement="spread",
-    cluster=eks_serve,
-    volumes_encrypted_by=kms_prod,
     labels=inventory,
-    **in_prod,
 )
-vectors = VectorDatabase(
+serve = cp.EksGpuPlatform(id="serve", network=train.ref("network"), encrypted_by=kms_prod, pools=(infer,), **in_prod)
+vectors = bp.VectorDatabase(
     id="vectors",
     engine="qdrant",
     dimensions=1024,
     vector_count=20_000_000,
     replicas=3,
-    encrypted_by=kms_prod,
     data_classification="personal",
-    runs_on=eks_serve,
-    network=vpc_prod,
-    **in_prod,
+    runs_on=serve,
+    network=train.ref("network"),
+    **prod_keyed,
 )
 
 # --- MLOps ----------------------------------------------------------------------------------------
-mlflow = ExperimentTracking(id="mlflow", artifact_store=lake, runs_on=eks_serve, **in_prod)
-kubeflow = Pipelines(
-    id="kubeflow",
-    runs_on=eks_train,
+mlops = cp.MlopsPlatform(
+    id="mlops",
+    ids={"tracking": "mlflow", "pipelines": "kubeflow", "serving": "serving", "monitoring": "monitoring"},
+    cluster=serve,
+    artifact_store=lake,
+    pipelines_cluster=train,
     reads_from=(lake, fsx_train),
-    tracks_to=mlflow,
-    submits_to=(train,),
-    **in_prod,
-)
-serving = ModelServing(
-    id="serving",
-    engine="vllm",
-    pool=infer,
-    model_registry=mlflow,
-    runs_on=eks_serve,
+    submits_to=(train_unit,),
+    serve_on=infer,
     min_replicas=2,
     max_replicas=8,
     latency_p99_ms_target=800,
     model_parameters_billion=70,
-    labels=inventory,
+    serving_labels=inventory,
+    monitoring_retention_days=395,
+    monitors=(train_unit, infer, train, serve, "serving", fsx_train),
     **in_prod,
 )
-monitoring = Monitoring(
-    id="monitoring",
-    runs_on=eks_serve,
-    retention_days=395,
-    monitors=(train, infer, eks_train, eks_serve, serving, fsx_train),
-    **in_prod,
-)
-monitoring_exp = Monitoring(id="monitoring-exp", runs_on=eks_exp, monitors=(explore, eks_exp, exp_fsx), **in_exp)
-rbac = AccessControl(
+monitoring_exp = bp.Monitoring(id="monitoring-exp", runs_on=exp, monitors=(explore, exp, exp_fsx), **in_exp)
+rbac = bp.AccessControl(
     id="rbac",
     identity_provider="keycloak",
-    roles=(
-        Role(
-            name="data-scientist",
-            permissions=("train", "read-experiment-data"),
-            environments=("dev",),
-            members_group="eu-ml-data-scientists",
-        ),
-        Role(
-            name="ml-engineer",
-            permissions=("deploy", "register-models"),
-            environments=("prod",),
-            members_group="eu-ml-engineers",
-        ),
-        Role(
-            name="model-approver",
-            permissions=("approve-models",),
-            environments=("prod",),
-            members_group="eu-ml-model-approvers",
-        ),
-        Role(name="platform-admin", permissions=("administer-infrastructure",), members_group="eu-platform-admins"),
-        Role(name="auditor", permissions=("read-audit-logs",), members_group="eu-auditors"),
+    roles=tuple(
+        bp.Role(name=name, permissions=permissions, environments=environments, members_group=f"eu-{group}")
+        for name, permissions, environments, group in (
+            ("data-scientist", ("train", "read-experiment-data"), ("dev",), "ml-data-scientists"),
+            ("ml-engineer", ("deploy", "register-models"), ("prod",), "ml-engineers"),
+            ("model-approver", ("approve-models",), ("prod",), "ml-model-approvers"),
+            ("platform-admin", ("administer-infrastructure",), (), "platform-admins"),
+            ("auditor", ("read-audit-logs",), (), "auditors"),
+        )
     ),
-    governs=(mlflow, kubeflow, serving, vectors, lake, exp_lake, audit_lake, eks_exp, eks_train, eks_serve),
+    governs=("mlflow", "kubeflow", "serving", vectors, lake, exp_lake, "audit-lake", exp, train, serve),
     inside=eu,
 )
 
+foundations = [zone, data, kms_exp, rbac, exp_lake, fsx_train, exp_fsx, vectors]
 design = Design(
     name="eu-sovereign-inference",
     description=__doc__ or "",
-    components=[
-        eu,
-        stockholm,
-        experimentation,
-        production,
-        kms_prod,
-        kms_exp,
-        kms_audit,
-        audit_lake,
-        audit,
-        rbac,
-        vpc_exp,
-        vpc_prod,
-        efa_train,
-        efa_exp,
-        lake,
-        exp_lake,
-        fsx_train,
-        exp_fsx,
-        vectors,
-        eks_exp,
-        eks_train,
-        eks_serve,
-        train,
-        explore,
-        infer,
-        mlflow,
-        kubeflow,
-        serving,
-        monitoring,
-        monitoring_exp,
-    ],
+    components=[*foundations, exp, train, train_unit, serve, mlops, monitoring_exp],
 )

@@ -7,61 +7,37 @@ keys, audit logging with separated roles, and an edge inference site — all ins
 boundary.
 """
 
-from aifab.blueprints import (
-    AccessControl,
-    Attestation,
-    AuditLog,
-    CpuPool,
-    DataLake,
-    EdgeSite,
-    Environment,
-    ExperimentTracking,
-    Fabric,
-    FileSystem,
-    GpuPool,
-    KeyManagement,
-    KubernetesCluster,
-    LifecycleRule,
-    ModelServing,
-    Monitoring,
-    Network,
-    Pipelines,
-    PrivateCloud,
-    Role,
-    Site,
-    SovereignBoundary,
-    TrainingWorkload,
-    VectorDatabase,
-)
+from aifab import blueprints as bp
+from aifab.blueprints import composites as cp
 from aifab.design.design import Design
 
 # --- sovereignty and facilities -------------------------------------------------------------------
-uk = SovereignBoundary(
+uk = bp.SovereignBoundary(
     id="uk",
     jurisdiction="UK",
     key_custody="customer-hsm",
     egress="allow-list",
     egress_allow=("10.0.0.0/8",),
     attestations=(
-        Attestation(
+        bp.Attestation(
             obligation="Operator personnel are UK-based and security-screened (NCSC CSP 6)",
             evidence="https://compliance.example.org/evidence/personnel-screening-2026",
             expires="2027-09-30",
         ),
-        Attestation(
+        bp.Attestation(
             obligation="Supplier and sub-processor locations are recorded and UK-only (NCSC CSP 8)",
             evidence="https://compliance.example.org/evidence/sub-processors-2026",
             expires="2027-09-30",
         ),
-        Attestation(
+        bp.Attestation(
             obligation="Region-deny SCP (Control Tower CT.MULTISERVICE.PV.1) attached to the workload OUs",
             evidence="https://compliance.example.org/evidence/region-deny-scp-2026",
             expires="2027-09-30",
         ),
     ),
 )
-london = Site(id="aws-london", provider="aws", region="eu-west-2", inside=uk)
-slough = Site(
+london = bp.Site(id="aws-london", provider="aws", region="eu-west-2")
+slough = bp.Site(
     id="slough-colo",
     provider="colo",
     country="GB",
@@ -72,79 +48,39 @@ slough = Site(
     pue=1.3,
     renewable_share=0.5,
     energy_usd_per_mwh=190,
-    inside=uk,
 )
-at_london = {"site": london, "inside": uk}
+dev = bp.Environment(id="dev", purpose="experimentation", aws_account_id="111122223333", kubernetes_namespace="exp")
+prod = bp.Environment(
+    id="prod", hosts_shared=True, purpose="production", aws_account_id="444455556666", kubernetes_namespace="prod"
+)
+zone = cp.SovereignLandingZone(id="uk-zone", boundary=uk, sites=(london, slough), environments=(dev, prod))
+at_london, at_slough = {"site": london, "inside": uk}, {"site": slough, "inside": uk}
+in_dev = {"environment": dev, **at_london}
+in_prod, prod_slough = {"environment": prod, **at_london}, {"environment": prod, **at_slough}
 # AI-system inventory labels (NIST AI RMF GOVERN 1.6) on everything that trains or serves the model.
 inventory = {"owner": "ml-platform@example.org", "ai-system-id": "uk-llm-70b", "risk-tier": "limited"}
-at_slough = {"site": slough, "inside": uk}
-
-experimentation = Environment(
-    id="dev", purpose="experimentation", aws_account_id="111122223333", kubernetes_namespace="exp"
-)
-production = Environment(
-    id="prod",
-    hosts_shared=True,
-    purpose="production",
-    aws_account_id="444455556666",
-    kubernetes_namespace="prod",
-    promotes_from=experimentation,
-)
-private_cloud = PrivateCloud(
+private_cloud = bp.PrivateCloud(
     id="slough-private-cloud", platform="bare-metal-kubernetes", operator="platform team", **at_slough
 )
 
-# --- security and governance ----------------------------------------------------------------------
-keys = KeyManagement(id="hsm-keys", provider="aws-cloudhsm", key_region="eu-west-2", inside=uk)
-audit_lake = DataLake(
-    id="audit-lake",
-    object_lock="compliance",
-    object_lock_retention_days=2555,
-    encrypted_by=keys,
-    data_classification="confidential",
-    environment=production,
-    **at_london,
-)
-audit = AuditLog(id="audit", provider="cloudtrail", encrypted_by=keys, stores_in=audit_lake, inside=uk)
-
-# --- networks and fabric --------------------------------------------------------------------------
-vpc_exp = Network(
-    id="vpc-exp", provider="aws", cidr="10.40.0.0/16", availability_zones=3, environment=experimentation, **at_london
-)
-vpc_prod = Network(
-    id="vpc-prod", provider="aws", cidr="10.41.0.0/16", availability_zones=3, environment=production, **at_london
-)
-colo_net = Network(id="colo-net", provider="onprem", cidr="10.50.0.0/16", environment=production, **at_slough)
-ib = Fabric(
-    id="ib-ndr",
-    technology="infiniband",
-    link_gbps=400,
-    switch_model="quantum-2-qm9700",
-    topology="rail-optimised-fat-tree",
-    scalable_unit_nodes=32,
-    in_network_reduction=True,
-    **at_slough,
-)
-efa = Fabric(
-    id="efa-exp", technology="efa", link_gbps=3200, topology="cloud-managed", environment=experimentation, **at_london
-)
-
-# --- storage --------------------------------------------------------------------------------------
-lake = DataLake(
-    id="lake",
+# --- security, governance and storage -------------------------------------------------------------
+keys = bp.KeyManagement(id="hsm-keys", provider="aws-cloudhsm", key_region="eu-west-2", inside=uk)
+data = cp.GovernedDataLake(
+    id="data",
+    ids={"audit_lake": "audit-lake", "audit": "audit", "lake": "lake"},
+    key=keys,
     object_lock="governance",
     object_lock_retention_days=365,
     lifecycle=(
-        LifecycleRule(prefix="checkpoints/", expire_noncurrent_after_days=30),
-        LifecycleRule(prefix="raw/", transition_to="GLACIER_IR", transition_after_days=180),
+        bp.LifecycleRule(prefix="checkpoints/", expire_noncurrent_after_days=30),
+        bp.LifecycleRule(prefix="raw/", transition_to="GLACIER_IR", transition_after_days=180),
     ),
-    encrypted_by=keys,
-    logs_to=audit,
     data_classification="personal",
-    environment=production,
-    **at_london,
+    **in_prod,
 )
-lustre = FileSystem(
+lake = data.ref()
+colo_net = bp.Network(id="colo-net", provider="onprem", cidr="10.50.0.0/16", **prod_slough)
+lustre = bp.FileSystem(
     id="lustre",
     engine="lustre",
     capacity_tib=1000,
@@ -152,20 +88,63 @@ lustre = FileSystem(
     data_repository=lake,
     encrypted_by=keys,
     network=colo_net,
-    environment=production,
-    **at_slough,
+    **prod_slough,
 )
 # Experimentation reads its own, non-personal copy of the data, never the production lake.
-exp_lake = DataLake(
+exp_lake = bp.DataLake(
     id="exp-lake",
-    lifecycle=(LifecycleRule(prefix="scratch/", expire_noncurrent_after_days=14),),
+    lifecycle=(bp.LifecycleRule(prefix="scratch/", expire_noncurrent_after_days=14),),
     encrypted_by=keys,
-    logs_to=audit,
+    logs_to=data.ref("audit"),
     data_classification="internal",
-    environment=experimentation,
-    **at_london,
+    **in_dev,
 )
-exp_fsx = FileSystem(
+
+# --- compute --------------------------------------------------------------------------------------
+train_k8s = bp.KubernetesCluster(
+    id="train-k8s",
+    provider="onprem",
+    network=colo_net,
+    private_cloud=private_cloud,
+    secrets_encrypted_by=keys,
+    **prod_slough,
+)
+train = cp.GpuScalableUnit(
+    id="train",
+    ids={"fabric": "ib-ndr"},
+    node_model="dgx-h100",
+    node_count=32,
+    capacity="owned",
+    technology="infiniband",
+    link_gbps=400,
+    switch_model="quantum-2-qm9700",
+    in_network_reduction=True,
+    cluster=train_k8s,
+    scratch=(lustre,),
+    volumes_encrypted_by=keys,
+    workload=bp.TrainingWorkload(parameters_billion=70, tokens_billion=2000, checkpoint_write_target_s=120),
+    labels=inventory,
+    **prod_slough,
+)
+explore = bp.GpuPool(
+    id="explore",
+    role="training",
+    instance_type="p5.48xlarge",
+    node_count=2,
+    min_node_count=0,
+    capacity="capacity-block",
+    scratch=("exp-fsx",),
+)
+exp = cp.EksGpuPlatform(
+    id="exp",
+    cidr="10.40.0.0/16",
+    availability_zones=3,
+    efa_link_gbps=3200,
+    encrypted_by=keys,
+    pools=(explore,),
+    **in_dev,
+)
+exp_fsx = bp.FileSystem(
     id="exp-fsx",
     engine="fsx-lustre",
     deployment_type="PERSISTENT_2",
@@ -173,57 +152,10 @@ exp_fsx = FileSystem(
     capacity_tib=48,
     data_repository=exp_lake,
     encrypted_by=keys,
-    network=vpc_exp,
-    environment=experimentation,
-    **at_london,
+    network=exp.ref("network"),
+    **in_dev,
 )
-
-# --- compute --------------------------------------------------------------------------------------
-train_k8s = KubernetesCluster(
-    id="train-k8s",
-    provider="onprem",
-    network=colo_net,
-    private_cloud=private_cloud,
-    secrets_encrypted_by=keys,
-    environment=production,
-    **at_slough,
-)
-eks_exp = KubernetesCluster(
-    id="eks-exp", provider="eks", network=vpc_exp, secrets_encrypted_by=keys, environment=experimentation, **at_london
-)
-eks_prod = KubernetesCluster(
-    id="eks-prod", provider="eks", network=vpc_prod, secrets_encrypted_by=keys, environment=production, **at_london
-)
-train = GpuPool(
-    id="train",
-    role="training",
-    node_model="dgx-h100",
-    node_count=32,
-    capacity="owned",
-    fabric=ib,
-    cluster=train_k8s,
-    scratch=(lustre,),
-    volumes_encrypted_by=keys,
-    workload=TrainingWorkload(parameters_billion=70, tokens_billion=2000, checkpoint_write_target_s=120),
-    labels=inventory,
-    environment=production,
-    **at_slough,
-)
-explore = GpuPool(
-    id="explore",
-    role="training",
-    instance_type="p5.48xlarge",
-    node_count=2,
-    min_node_count=0,
-    capacity="capacity-block",
-    fabric=efa,
-    cluster=eks_exp,
-    scratch=(exp_fsx,),
-    volumes_encrypted_by=keys,
-    environment=experimentation,
-    **at_london,
-)
-infer = GpuPool(
+infer = bp.GpuPool(
     id="infer",
     role="inference",
     instance_type="g6e.48xlarge",
@@ -231,142 +163,77 @@ infer = GpuPool(
     min_node_count=2,
     placement="spread",
     labels=inventory,
-    cluster=eks_prod,
-    volumes_encrypted_by=keys,
-    environment=production,
-    **at_london,
 )
 # CPU-only nodes for data preparation and tokenisation ahead of training; no accelerators, so no fabric.
-data_prep = CpuPool(
-    id="data-prep",
-    role="general",
-    instance_type="c7i.48xlarge",
-    node_count=4,
-    min_node_count=1,
-    placement="none",
-    cluster=eks_prod,
-    volumes_encrypted_by=keys,
-    environment=production,
-    **at_london,
+data_prep = bp.CpuPool(
+    id="data-prep", role="general", instance_type="c7i.48xlarge", node_count=4, min_node_count=1, placement="none"
 )
-vectors = VectorDatabase(
+platform = cp.EksGpuPlatform(
+    id="prod", cidr="10.41.0.0/16", availability_zones=3, encrypted_by=keys, pools=(infer, data_prep), **in_prod
+)
+vectors = bp.VectorDatabase(
     id="vectors",
     engine="opensearch",
     dimensions=1024,
     vector_count=50_000_000,
     replicas=2,
     encrypted_by=keys,
-    runs_on=eks_prod,
-    network=vpc_prod,
-    environment=production,
-    **at_london,
+    runs_on=platform,
+    network=platform.ref("network"),
+    **in_prod,
 )
 
 # --- MLOps ----------------------------------------------------------------------------------------
-mlflow = ExperimentTracking(id="mlflow", artifact_store=lake, runs_on=eks_prod, environment=production, **at_london)
-kubeflow = Pipelines(
-    id="kubeflow",
-    runs_on=train_k8s,
+mlops = cp.MlopsPlatform(
+    id="mlops",
+    ids={"tracking": "mlflow", "pipelines": "kubeflow", "serving": "serving", "monitoring": "monitoring"},
+    cluster=platform,
+    artifact_store=lake,
+    pipelines_cluster=train_k8s,
+    pipelines_site=slough,
     reads_from=(lake, lustre),
-    tracks_to=mlflow,
     submits_to=(train,),
-    environment=production,
-    **at_slough,
-)
-serving = ModelServing(
-    id="serving",
-    engine="vllm",
-    pool=infer,
-    model_registry=mlflow,
-    runs_on=eks_prod,
+    serve_on=infer,
     min_replicas=2,
     max_replicas=8,
     latency_p99_ms_target=800,
     model_parameters_billion=70,
-    labels=inventory,
-    environment=production,
-    **at_london,
-)
-monitoring = Monitoring(
-    id="monitoring",
-    runs_on=eks_prod,
-    retention_days=395,
-    monitors=(train, infer, data_prep, train_k8s, eks_prod, serving, lustre),
-    environment=production,
-    **at_london,
+    serving_labels=inventory,
+    monitoring_retention_days=395,
+    monitors=(train, infer, data_prep, train_k8s, platform, "serving", lustre),
+    **in_prod,
 )
 # Each stack monitors what it deploys: the dev stack cannot depend on a production service.
-monitoring_exp = Monitoring(
-    id="monitoring-exp",
-    runs_on=eks_exp,
-    retention_days=30,
-    monitors=(explore, eks_exp, exp_fsx),
-    environment=experimentation,
-    **at_london,
+monitoring_exp = bp.Monitoring(
+    id="monitoring-exp", runs_on=exp, retention_days=30, monitors=(explore, exp, exp_fsx), **in_dev
 )
-rbac = AccessControl(
+rbac = bp.AccessControl(
     id="rbac",
     identity_provider="entra-id",
     roles=(
-        Role(name="data-scientist", permissions=("train", "read-experiment-data"), environments=("dev",)),
-        Role(name="ml-engineer", permissions=("deploy", "register-models"), environments=("prod",)),
-        Role(name="model-approver", permissions=("approve-models",), environments=("prod",)),
-        Role(name="platform-admin", permissions=("administer-infrastructure",)),
-        Role(name="auditor", permissions=("read-audit-logs",)),
+        bp.Role(name="data-scientist", permissions=("train", "read-experiment-data"), environments=("dev",)),
+        bp.Role(name="ml-engineer", permissions=("deploy", "register-models"), environments=("prod",)),
+        bp.Role(name="model-approver", permissions=("approve-models",), environments=("prod",)),
+        bp.Role(name="platform-admin", permissions=("administer-infrastructure",)),
+        bp.Role(name="auditor", permissions=("read-audit-logs",)),
     ),
-    governs=(mlflow, kubeflow, serving, train_k8s, eks_exp, eks_prod),
+    governs=("mlflow", "kubeflow", "serving", train_k8s, exp, platform),
     inside=uk,
 )
-
-# --- edge -----------------------------------------------------------------------------------------
-sheffield = EdgeSite(
-    id="edge-sheffield",
-    location_name="Sheffield plant",
-    latency_target_ms=20,
+edge = cp.EdgeFleet(
+    id="edge",
+    locations={"sheffield": cp.EdgeLocation(location_name="Sheffield plant", upstream_round_trip_ms=9)},
     accelerator="l4",
-    node_count=2,
-    upstream_round_trip_ms=9,
-    syncs_models_from=mlflow,
+    nodes_per_site=2,
+    latency_target_ms=20,
+    syncs_models_from=mlops,
     inside=uk,
-    environment=production,
+    environment=prod,
 )
 
+foundations = [zone, private_cloud, keys, data, rbac, colo_net, exp_lake, lustre, exp_fsx, vectors, train_k8s]
 design = Design(
     name="uk-sovereign-training",
     description=__doc__ or "",
-    components=[
-        uk,
-        london,
-        slough,
-        experimentation,
-        production,
-        private_cloud,
-        keys,
-        audit_lake,
-        audit,
-        rbac,
-        vpc_exp,
-        vpc_prod,
-        colo_net,
-        ib,
-        efa,
-        lake,
-        exp_lake,
-        lustre,
-        exp_fsx,
-        vectors,
-        train_k8s,
-        eks_exp,
-        eks_prod,
-        train,
-        explore,
-        infer,
-        data_prep,
-        mlflow,
-        kubeflow,
-        serving,
-        monitoring,
-        monitoring_exp,
-        sheffield,
-    ],
+    components=[*foundations, train, exp, platform, mlops, monitoring_exp, edge],
 )
