@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from aifab.blueprints.compute import ComputePool, TrainingWorkload
@@ -70,6 +71,61 @@ _EFFICIENCY = (
 )
 
 
+@dataclass(frozen=True)
+class NicRate:
+    """The per-GPU NIC rate (Gb/s; ``None`` when the nodes have no compute NICs) and how it was found."""
+
+    gbps: float | None
+    how: str
+
+
+@dataclass(frozen=True)
+class MountedStorage:
+    """A pool's storage fit and the file systems it mounts."""
+
+    fit: StorageFit
+    mounted: tuple[FileSystem, ...]
+
+
+@dataclass(frozen=True)
+class NodePower:
+    """Peak kW of one node, how it was found, its typical kW and rack units (on-prem node models only)."""
+
+    kw: float
+    basis: PowerBasis
+    typical_kw: float | None
+    rack_units: int | None
+
+
+@dataclass(frozen=True)
+class PoolCost:
+    """A pool's price (``None`` without an instance type) and its USD per hour when known."""
+
+    price: Price | None
+    usd_per_hour: float | None
+
+
+@dataclass(frozen=True)
+class GpuCompute:
+    """A GPU pool's GEMM dtype, per-dtype throughput rows and achievable GEMM TFLOP/s per GPU."""
+
+    dtype: Precision | None
+    rows: tuple[DtypeThroughput, ...]
+    gemm_tflops_per_gpu: float | None
+
+
+@dataclass(frozen=True)
+class GpuCollectives:
+    """A GPU pool's scale-up link, NIC rate, oversubscription and expected all-reduce figures."""
+
+    link: str
+    scale_up_gbs: float
+    nic_gbps: float | None
+    oversubscription: float
+    sweep: tuple[AllReducePoint, ...]
+    busbw_gbs_1gib: float | None
+
+
 def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
     cat = ctx.catalogue
     if pool.instance_type is not None:
@@ -90,25 +146,27 @@ def compute_dtype(ctx: Context, acc: Accelerator) -> Precision | None:
     return next(iter(peaks), None)
 
 
-def _nic_gbps_per_gpu(hw: Hardware, fabric: Fabric | None) -> tuple[float | None, str]:
+def _nic_gbps_per_gpu(hw: Hardware, fabric: Fabric | None) -> NicRate:
     if hw.instance is not None:
         it = hw.instance
         if it.efa_gbps_total > 0:
-            return it.efa_gbps_total / hw.per_node, (
-                f"EFA {num(it.efa_gbps_total)} Gb/s / {hw.per_node} accelerators ({it.name})"
+            return NicRate(
+                it.efa_gbps_total / hw.per_node,
+                f"EFA {num(it.efa_gbps_total)} Gb/s / {hw.per_node} accelerators ({it.name})",
             )
-        return it.network_gbps / hw.per_node, (
-            f"no EFA: instance network {num(it.network_gbps)} Gb/s / {hw.per_node} accelerators ({it.name})"
+        return NicRate(
+            it.network_gbps / hw.per_node,
+            f"no EFA: instance network {num(it.network_gbps)} Gb/s / {hw.per_node} accelerators ({it.name})",
         )
     nm = hw.node_model
     assert nm is not None
     if nm.compute_nics == 0:
-        return None, f"{nm.name} has no compute NICs"
+        return NicRate(None, f"{nm.name} has no compute NICs")
     rate = nm.compute_nics * nm.compute_nic_gbps / hw.per_node
     how = f"{nm.compute_nics} x {num(nm.compute_nic_gbps)} Gb/s compute NICs / {hw.per_node} accelerators ({nm.name})"
     if fabric is not None and fabric.technology != "efa" and fabric.link_gbps < rate:
-        return float(fabric.link_gbps), how + f", capped at fabric link {fabric.link_gbps} Gb/s"
-    return rate, how
+        return NicRate(float(fabric.link_gbps), how + f", capped at fabric link {fabric.link_gbps} Gb/s")
+    return NicRate(rate, how)
 
 
 def _allreduce(
@@ -232,8 +290,10 @@ def _serving(
 
 def _storage(
     ctx: Context, pool: ComputePool, gpus: int, explain: dict[str, str], wl: TrainingWorkload | None
-) -> tuple[StorageFit, list[FileSystem]]:
-    mounted = [fs for fs_id in dict.fromkeys(pool.scratch) if isinstance(fs := ctx.index.by_id.get(fs_id), FileSystem)]
+) -> MountedStorage:
+    mounted = tuple(
+        fs for fs_id in dict.fromkeys(pool.scratch) if isinstance(fs := ctx.index.by_id.get(fs_id), FileSystem)
+    )
     available = sum(throughput_gbs(fs) for fs in mounted) if mounted else None
     read_needed = write_needed = checkpoint_gb = None
     if wl is not None:
@@ -269,10 +329,11 @@ def _storage(
         read_fits=None if read_needed is None or available is None else read_needed <= available * (1 + 1e-9),
         write_fits=None if write_needed is None or available is None else write_needed <= available * (1 + 1e-9),
     )
-    return fit, mounted
+    return MountedStorage(fit, mounted)
 
 
-def _storage_findings(ctx: Context, pool: ComputePool, fit: StorageFit, mounted: list[FileSystem]) -> None:
+def _storage_findings(ctx: Context, pool: ComputePool, storage: MountedStorage) -> None:
+    fit, mounted = storage.fit, storage.mounted
     wl = pool.workload
     if wl is None:
         return
@@ -349,9 +410,7 @@ def _training(
     return t
 
 
-def _node_power(
-    ctx: Context, pool: ComputePool, hw: Hardware, explain: dict[str, str], notes: list[str]
-) -> tuple[float, PowerBasis, float | None, int | None]:
+def _node_power(ctx: Context, pool: ComputePool, hw: Hardware, explain: dict[str, str], notes: list[str]) -> NodePower:
     """Peak kW of one node, how it was found, its typical kW and rack units (on-prem node models only)."""
     o = ctx.options
     nodes = pool.node_count
@@ -361,7 +420,7 @@ def _node_power(
             f"{nodes:,} nodes x {num(nm.max_power_kw)} kW ({hw.name} max) = {num(nm.max_power_kw * nodes)} kW"
         )
         _power_assumption(nm.source_for("max_power_kw"), hw.name, notes)
-        return nm.max_power_kw, "node-model-max", nm.typical_power_kw, nm.rack_units
+        return NodePower(nm.max_power_kw, "node-model-max", nm.typical_power_kw, nm.rack_units)
     it = hw.instance
     assert it is not None  # a pool has an instance type or a node model
     if it.max_power_kw is not None:
@@ -371,7 +430,7 @@ def _node_power(
             f"{source.type}) = {num(it.max_power_kw * nodes)} kW"
         )
         _power_assumption(source, hw.name, notes)
-        return it.max_power_kw, "instance-max", None, None
+        return NodePower(it.max_power_kw, "instance-max", None, None)
     acc = hw.accelerator
     assert acc is not None  # the catalogue requires max_power_kw of CPU-only instance types
     node_kw = hw.per_node * acc.tdp_w * o.host_overhead_factor / 1000
@@ -381,7 +440,7 @@ def _node_power(
     )
     if acc.source_for("tdp_w").type == "assumption":
         notes.append(f"{acc.name} TDP is a catalogue placeholder (assumption); override it for power estimates")
-    return node_kw, "estimate-from-tdp", None, None
+    return NodePower(node_kw, "estimate-from-tdp", None, None)
 
 
 def _power_assumption(source: Source, name: str, notes: list[str]) -> None:
@@ -394,7 +453,7 @@ def _power_assumption(source: Source, name: str, notes: list[str]) -> None:
 
 def _cost(
     ctx: Context, pool: ComputePool, hw: Hardware, site: Site | None, explain: dict[str, str], notes: list[str]
-) -> tuple[Price | None, float | None]:
+) -> PoolCost:
     price = _price(ctx, pool, hw, site)
     usd = None
     if price is not None and price.known and price.usd_per_hour_per_node is not None:
@@ -405,7 +464,7 @@ def _cost(
         )
     if pool.min_node_count is not None and pool.min_node_count < pool.node_count:
         notes.append(f"sized and priced at node_count {pool.node_count} (it may scale down to {pool.min_node_count})")
-    return price, usd
+    return PoolCost(price, usd)
 
 
 def _estimate_cpu_pool(ctx: Context, pool: ComputePool, hw: Hardware) -> PoolEstimate:
@@ -431,9 +490,9 @@ def _estimate_cpu_pool(ctx: Context, pool: ComputePool, hw: Hardware) -> PoolEst
         notes.append("workload describes accelerator training; this pool has no accelerators, so it is not estimated")
     for sv in ctx.index.servings_by_pool.get(pool.id, ()):
         notes.append(f"serving {sv.id!r} runs on CPU-only nodes: no accelerator memory or token-rate estimate")
-    fit, _ = _storage(ctx, pool, 0, explain, None)
-    node_kw, basis, typical, units = _node_power(ctx, pool, hw, explain, notes)
-    price, usd = _cost(ctx, pool, hw, site, explain, notes)
+    fit = _storage(ctx, pool, 0, explain, None).fit
+    power = _node_power(ctx, pool, hw, explain, notes)
+    cost = _cost(ctx, pool, hw, site, explain, notes)
     return PoolEstimate(
         id=pool.id,
         kind=pool.kind,
@@ -458,13 +517,13 @@ def _estimate_cpu_pool(ctx: Context, pool: ComputePool, hw: Hardware) -> PoolEst
         storage=fit,
         training=None,
         serving=(),
-        power_basis=basis,
-        node_power_kw=node_kw,
-        node_typical_power_kw=typical,
-        node_rack_units=units,
-        power_kw=node_kw * nodes,
-        price=price,
-        usd_per_hour=usd,
+        power_basis=power.basis,
+        node_power_kw=power.kw,
+        node_typical_power_kw=power.typical_kw,
+        node_rack_units=power.rack_units,
+        power_kw=power.kw * nodes,
+        price=cost.price,
+        usd_per_hour=cost.usd_per_hour,
         expected=Expected(
             gemm_dtype=None,
             gemm_tflops_per_gpu=None,
@@ -478,20 +537,17 @@ def _estimate_cpu_pool(ctx: Context, pool: ComputePool, hw: Hardware) -> PoolEst
 
 
 def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
-    o = ctx.options
     hw = resolve_hardware(ctx, pool)
     ctx.hardware[pool.id] = hw
     acc = hw.accelerator
     if acc is None:
         return _estimate_cpu_pool(ctx, pool, hw)
-    gpus = pool.node_count * hw.per_node
-    site = ctx.index.site_of(pool.site)
-    fabric_c = ctx.index.by_id.get(pool.fabric) if pool.fabric else None
-    fabric = fabric_c if isinstance(fabric_c, Fabric) else None
-    explain: dict[str, str] = {"gpus": f"{pool.node_count:,} nodes x {hw.per_node} {acc.name} ({hw.name}) = {gpus:,}"}
-    notes: list[str] = []
+    return _estimate_gpu_pool(ctx, pool, hw, acc)
 
-    # compute
+
+def _gpu_compute(ctx: Context, acc: Accelerator, gpus: int, explain: dict[str, str], notes: list[str]) -> GpuCompute:
+    """Per-dtype GEMM throughput of a GPU pool and the achievable figure at the compute dtype."""
+    o = ctx.options
     dtype = compute_dtype(ctx, acc)
     rows: tuple[DtypeThroughput, ...] = ()
     if acc.peak_dense_tflops:
@@ -522,13 +578,27 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
             f"{num(acc.peak_dense_tflops[dtype])} TFLOP/s {dtype} peak x {num(o.achievable_gemm_efficiency)} "
             f"achievable = {num(gemm)} TFLOP/s"
         )
+    return GpuCompute(dtype, rows, gemm)
 
-    # collectives
+
+def _gpu_collectives(
+    ctx: Context,
+    pool: ComputePool,
+    hw: Hardware,
+    acc: Accelerator,
+    fabric: Fabric | None,
+    explain: dict[str, str],
+    notes: list[str],
+) -> GpuCollectives:
+    """The pool-wide all-reduce sweep and its 1 GiB bus bandwidth over NVLink (or PCIe) and the NICs."""
+    o = ctx.options
+    gpus = pool.node_count * hw.per_node
     if acc.intra_node_gbs is not None:
         scale_up, link = acc.intra_node_gbs / 2, acc.intra_node_link or "scale-up"
     else:
         scale_up, link = o.pcie_gbs_per_direction, "pcie"
-    nic, nic_how = _nic_gbps_per_gpu(hw, fabric)
+    nic_rate = _nic_gbps_per_gpu(hw, fabric)
+    nic, nic_how = nic_rate.gbps, nic_rate.how
     oversub = fabric.oversubscription if fabric is not None else 1.0
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
@@ -563,11 +633,13 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
         explain["nic_gbps_per_gpu"] = f"{nic_how} = {num(nic)} Gb/s" if nic is not None else nic_how
     if fabric is not None and fabric.in_network_reduction:
         notes.append("in-network reduction (SHARP/NVLS) can beat the ring estimate; the ring is the floor")
+    return GpuCollectives(link, scale_up, nic, oversub, sweep, busbw_1g)
 
-    # storage, training, serving
-    fit, mounted = _storage(ctx, pool, gpus, explain, pool.workload)
-    _storage_findings(ctx, pool, fit, mounted)
-    training = _training(ctx, pool, gpus, acc, dtype, explain)
+
+def _gpu_serving(
+    ctx: Context, pool: ComputePool, hw: Hardware, dtype: Precision | None, notes: list[str]
+) -> tuple[ServingEstimate, ...]:
+    """The servings placed on a GPU pool, with a note for each that the pool cannot hold at max_replicas."""
     serving = tuple(
         s for sv in ctx.index.servings_by_pool.get(pool.id, ()) if (s := _serving(ctx, pool, sv, hw, dtype))
     )
@@ -579,10 +651,27 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
             notes.append(
                 f"serving {s.serving!r}: only {s.replicas_that_fit} of max_replicas {sv.max_replicas} fit on the pool"
             )
+    return serving
 
-    # power and price
-    node_kw, basis, typical, units = _node_power(ctx, pool, hw, explain, notes)
-    price, usd = _cost(ctx, pool, hw, site, explain, notes)
+
+def _estimate_gpu_pool(ctx: Context, pool: ComputePool, hw: Hardware, acc: Accelerator) -> PoolEstimate:
+    """A GPU pool: compute, collectives, storage fit, training, serving, power and price."""
+    gpus = pool.node_count * hw.per_node
+    site = ctx.index.site_of(pool.site)
+    fabric_c = ctx.index.by_id.get(pool.fabric) if pool.fabric else None
+    fabric = fabric_c if isinstance(fabric_c, Fabric) else None
+    explain: dict[str, str] = {"gpus": f"{pool.node_count:,} nodes x {hw.per_node} {acc.name} ({hw.name}) = {gpus:,}"}
+    notes: list[str] = []
+
+    compute = _gpu_compute(ctx, acc, gpus, explain, notes)
+    coll = _gpu_collectives(ctx, pool, hw, acc, fabric, explain, notes)
+    storage = _storage(ctx, pool, gpus, explain, pool.workload)
+    _storage_findings(ctx, pool, storage)
+    fit = storage.fit
+    training = _training(ctx, pool, gpus, acc, compute.dtype, explain)
+    serving = _gpu_serving(ctx, pool, hw, compute.dtype, notes)
+    power = _node_power(ctx, pool, hw, explain, notes)
+    cost = _cost(ctx, pool, hw, site, explain, notes)
 
     return PoolEstimate(
         id=pool.id,
@@ -598,27 +687,27 @@ def estimate_pool(ctx: Context, pool: ComputePool) -> PoolEstimate:
         vcpus_per_node=hw.vcpu,
         vcpus=pool.node_count * hw.vcpu if hw.vcpu else None,
         peak_dense_tflops_per_gpu=dict(acc.peak_dense_tflops),
-        compute=rows,
-        scale_up_link=link,
-        scale_up_gbs_per_direction=scale_up,
-        nic_gbps_per_gpu=nic,
+        compute=compute.rows,
+        scale_up_link=coll.link,
+        scale_up_gbs_per_direction=coll.scale_up_gbs,
+        nic_gbps_per_gpu=coll.nic_gbps,
         fabric=fabric.id if fabric is not None else None,
-        fabric_oversubscription=oversub,
-        allreduce=sweep,
+        fabric_oversubscription=coll.oversubscription,
+        allreduce=coll.sweep,
         storage=fit,
         training=training,
         serving=serving,
-        power_basis=basis,
-        node_power_kw=node_kw,
-        node_typical_power_kw=typical,
-        node_rack_units=units,
-        power_kw=node_kw * pool.node_count,
-        price=price,
-        usd_per_hour=usd,
+        power_basis=power.basis,
+        node_power_kw=power.kw,
+        node_typical_power_kw=power.typical_kw,
+        node_rack_units=power.rack_units,
+        power_kw=power.kw * pool.node_count,
+        price=cost.price,
+        usd_per_hour=cost.usd_per_hour,
         expected=Expected(
-            gemm_dtype=dtype if gemm is not None else None,
-            gemm_tflops_per_gpu=gemm,
-            allreduce_busbw_gbs_1gib=busbw_1g,
+            gemm_dtype=compute.dtype if compute.gemm_tflops_per_gpu is not None else None,
+            gemm_tflops_per_gpu=compute.gemm_tflops_per_gpu,
+            allreduce_busbw_gbs_1gib=coll.busbw_gbs_1gib,
             storage_read_gbs=fit.read_gbs_available,
             storage_write_gbs=fit.write_gbs_available,
         ),
