@@ -39,7 +39,7 @@ lint: $(BIN)/aifab
 # each holds its own __main__.py (a stack also its design.py): checked together they would be duplicate
 # modules. So mypy checks each folder on its own, with the folder as its base; the cache keeps this fast.
 typecheck: $(BIN)/aifab
-	$(BIN)/mypy lib blueprints
+	$(BIN)/mypy lib blueprints tests conftest.py
 	@for folder in policies/*/ stacks/*/; do $(BIN)/mypy --no-error-summary "$$folder" || exit 1; done
 
 bench: $(BIN)/aifab

@@ -20,7 +20,7 @@ def test_roles_are_unique_and_queryable() -> None:
 
 def test_unknown_permission_is_rejected() -> None:
     with pytest.raises(ValidationError):
-        Role(name="x", permissions=("delete-everything",))  # type: ignore[arg-type]
+        Role(name="x", permissions=("delete-everything",))
 
 
 def test_key_settings_bounds() -> None:

@@ -72,4 +72,4 @@ def test_environment_account_format() -> None:
     with pytest.raises(ValidationError):
         Environment(id="p", purpose="production", aws_account_id="12345")
     with pytest.raises(ValidationError):
-        Environment(id="p", purpose="prod")  # type: ignore[arg-type]
+        Environment(id="p", purpose="prod")

@@ -151,7 +151,7 @@ def test_fsx_capacity_notation(notation: str, valid_48: bool, valid_46_875: bool
             id="f", engine="fsx-lustre", deployment_type="PERSISTENT_2", per_unit_throughput_mbps_per_tib=250,
             capacity_tib=capacity, encryption="provider-managed", site=site,
         )  # fmt: skip
-        opts = EstimateOptions(fsx_capacity_notation=notation)  # type: ignore[arg-type]
+        opts = EstimateOptions(fsx_capacity_notation=notation)
         return not capacity_findings(Design(name="x", components=[site, fs]), options=opts)
 
     # 48 "TiB" = 20 x 2.4 in the console's notation (48,000 GiB); 46.875 TiB = 20 x 2.34375 (48,000 GiB)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from aifab.catalogue import Catalogue, CatalogueEntry
+from aifab.catalogue import Catalogue, CatalogueEntry, InstanceType, NodeModel
 
 SECTIONS = (
     "accelerators",
@@ -250,7 +250,8 @@ def test_cpu_node_model_is_a_placeholder(cat: Catalogue) -> None:
 
 def test_accelerator_entries_stay_consistent(cat: Catalogue) -> None:
     # every entry either names an accelerator it carries, or is CPU-only with nothing to carry
-    for entry in [*cat.instance_types.values(), *cat.node_models.values()]:
+    entries: list[InstanceType | NodeModel] = [*cat.instance_types.values(), *cat.node_models.values()]
+    for entry in entries:
         assert (entry.accelerator is None) == (entry.accelerators_per_node == 0), entry.name
         assert (entry.accelerator is None) == entry.cpu_only, entry.name
     for it in cat.instance_types.values():

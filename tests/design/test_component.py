@@ -41,9 +41,9 @@ def test_links_lists_every_target() -> None:
 def test_frozen_and_closed() -> None:
     key = KeyManagement(id="kms")
     with pytest.raises(ValidationError):
-        key.id = "other"  # type: ignore[misc]
+        key.id = "other"
     with pytest.raises(ValidationError, match="Extra inputs"):
-        KeyManagement(id="kms", colour="blue")  # type: ignore[call-arg]
+        KeyManagement(id="kms", colour="blue")
 
 
 @pytest.mark.parametrize("bad", ["Upper", "under_score", "-lead", "trail-", "", "a" * 64])

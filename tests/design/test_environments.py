@@ -58,7 +58,7 @@ def _design(*extra: object, host: bool = True) -> Design:
     return Design(
         name="envs",
         components=[uk, london, dev, prod, kms, vpc_dev, vpc_prod, eks_dev, eks_prod, explore, serve, lake, *extra],
-    )  # type: ignore[list-item]
+    )
 
 
 def test_each_component_is_deployed_by_exactly_one_stack() -> None:

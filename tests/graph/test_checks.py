@@ -102,8 +102,10 @@ def test_placement_only_when_the_design_declares_sites_or_boundaries() -> None:
 def test_field_lines_locate_link_problems(fixtures: Path) -> None:
     diags = structural_diagnostics(build_graph(load_design(fixtures / "broken_links.yaml").design))
     by_code = {d.code: d for d in diags}
-    assert by_code["wrong-link-kind"].location.line == 34  # the 'fabric: lake' line
-    assert by_code["unknown-link-target"].location.line == 39  # the 'artifact_store: lakehouse' line
+    wrong_kind, unknown_target = by_code["wrong-link-kind"].location, by_code["unknown-link-target"].location
+    assert wrong_kind is not None and unknown_target is not None
+    assert wrong_kind.line == 34  # the 'fabric: lake' line
+    assert unknown_target.line == 39  # the 'artifact_store: lakehouse' line
 
 
 def test_a_component_in_one_boundary_at_a_site_in_another() -> None:

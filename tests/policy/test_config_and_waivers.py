@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from aifab.design.design import Design
 from aifab.errors import InputError, Location
 from aifab.policy import Finding, PackSet, load_policy_config, load_waivers
 from aifab.policy.config import PolicyConfig, default_packs
-from aifab.policy.enforcement import resolve
+from aifab.policy.enforcement import Level, resolve
 from aifab.policy.waivers import apply_waivers
 
 TODAY = dt.date(2026, 12, 1)
@@ -41,7 +42,12 @@ def test_by_severity(severity: str, purpose: str, expected: str) -> None:
 
 
 def test_most_specific_setting_wins() -> None:
-    spec = {"dev": "advisory", "staging": "mandatory", "production": "mandatory", "default": "by-severity"}
+    spec: dict[str, Level] = {
+        "dev": "advisory",
+        "staging": "mandatory",
+        "production": "mandatory",
+        "default": "by-severity",
+    }
     assert resolve("low", (spec,), "prod", "production") == "mandatory"  # by purpose
     assert resolve("critical", (spec,), "dev", "experimentation") == "advisory"  # by id, before purpose
     assert resolve("low", (spec,), "qa", "staging") == "mandatory"  # by purpose
@@ -77,15 +83,14 @@ rules:
     assert config.enforcement_specs(packs.rule("NRG-REG-001"), energy)[0] == "disabled"
 
 
-def _design() -> object:
+def _design() -> Design:
     from aifab.blueprints import SovereignBoundary
-    from aifab.design.design import Design
 
     return Design(name="d", components=[SovereignBoundary(id="eu", jurisdiction="EU")])
 
 
 def test_default_packs_follow_the_design_boundaries(packs: PackSet) -> None:
-    chosen = [p.name for p in default_packs(packs, _design())]  # type: ignore[arg-type]
+    chosen = [p.name for p in default_packs(packs, _design())]
     assert "sovereign-eu" in chosen and "sovereign-uk" not in chosen and "baseline-security" in chosen
 
 
@@ -172,7 +177,7 @@ def _finding(rule: str = "SEC-EKS-001", component: str = "eks", status: str = "f
         enforcement="mandatory",
         status=status,
         component=component,
-        kind="kubernetes_cluster",  # type: ignore[arg-type]
+        kind="kubernetes_cluster",
         message="m",
         location=Location(file="d.yaml", line=3),
     )

@@ -74,6 +74,15 @@ def test_policy_metadata_comes_from_the_rules() -> None:
     assert by_name["SEC-S3-002"].enforcement_level == pp.EnforcementLevel.ADVISORY
 
 
+def _collect(into: list[str]) -> pp_policy.ReportViolation:
+    """A violation reporter that keeps each message in ``into``."""
+
+    def report(message: str, urn: str | None = None) -> None:
+        into.append(message)
+
+    return report
+
+
 def _stack_args(config: dict[str, Any]) -> pp.StackValidationArgs:
     return pp.StackValidationArgs(resources=[], config=config)
 
@@ -84,12 +93,12 @@ def test_design_rules_judge_the_design_named_in_config() -> None:
     assert isinstance(eks, pp.StackValidationPolicy)
     violations: list[str] = []
     failing = "tests/policy/fixtures/us-fail.yaml"
-    eks.validate(_stack_args({"design": failing}), lambda m, urn=None: violations.append(m))
+    eks.validate(_stack_args({"design": failing}), _collect(violations))
     assert violations == [
         "eks: the Kubernetes API endpoint is reachable from the internet (tests/policy/fixtures/us-fail.yaml:11)"
     ]
     violations.clear()
-    eks.validate(_stack_args({"design": "tests/policy/fixtures/good.yaml"}), lambda m, urn=None: violations.append(m))
+    eks.validate(_stack_args({"design": "tests/policy/fixtures/good.yaml"}), _collect(violations))
     assert violations == []
     checked.cache_clear()
 
@@ -99,7 +108,7 @@ def test_without_a_design_a_rule_is_not_applicable() -> None:
     policy = policies(pack)[0]
     assert isinstance(policy, pp.StackValidationPolicy)
     with pytest.raises(Exception) as info:
-        policy.validate(_stack_args({}), lambda m, urn=None: None)
+        policy.validate(_stack_args({}), _collect([]))
     assert type(info.value).__name__ == "_NotApplicableError"
     assert "design-level rule" in str(getattr(info.value, "reason", ""))
 
@@ -113,6 +122,6 @@ def test_resource_rules_become_resource_policies() -> None:
     def args(props: dict[str, Any]) -> pp.ResourceValidationArgs:
         return pp.ResourceValidationArgs("aws:eks/cluster:Cluster", props, "urn:x", "eks", None, None)  # type: ignore[arg-type]
 
-    policy.validate(args({"vpcConfig": {"endpointPublicAccess": True}}), lambda m, urn=None: seen.append(m))
-    policy.validate(args({"vpcConfig": {"endpointPublicAccess": False}}), lambda m, urn=None: seen.append(m))
+    policy.validate(args({"vpcConfig": {"endpointPublicAccess": True}}), _collect(seen))
+    policy.validate(args({"vpcConfig": {"endpointPublicAccess": False}}), _collect(seen))
     assert seen == ["vpcConfig.endpointPublicAccess is true (or unset, which defaults to true)"]

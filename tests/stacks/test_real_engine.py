@@ -33,6 +33,6 @@ def test_preview_under_the_real_engine(stack: Path, tmp_path: Path) -> None:
     engine_stack = auto.create_or_select_stack(stack_name="dev", work_dir=str(stack), opts=workspace)
     try:
         result = engine_stack.preview()
-        assert result.change_summary.get("create", 0) >= 1  # the stack resource itself
+        assert result.change_summary.get(auto.OpType.CREATE, 0) >= 1  # the stack resource itself
     finally:
         engine_stack.workspace.remove_stack("dev")

@@ -50,6 +50,7 @@ def test_expanded_components_are_located_at_the_composite() -> None:
     from_python = load_design(EXAMPLE.with_suffix(".py")).design
     text = EXAMPLE.with_suffix(".py").read_text().splitlines()
     located = from_python.component("vpc-gpu").location
+    assert located.line is not None
     assert located.file == "docs/examples/composites.py" and text[located.line - 1].startswith("platform = ")
 
 
