@@ -17,52 +17,124 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from aifab.blueprints.compute import ComputePool
 from aifab.blueprints.facility import Site
 from aifab.errors import InputError
-from aifab.models import CostLine, EnergyInput, PowerInput, estimate_energy, size_power
+from aifab.models import CostLine, EnergyEstimate, EnergyInput, PowerInput, estimate_energy, size_power
 
 from ._context import Context
 from ._format import num, pct
 from .results import FabricEstimate, FileSystemEstimate, PoolEstimate, RackGroup, SiteEstimate, Unpriced
 
 _LIQUID = ("direct-liquid", "immersion")
+# One cost line: (component, description, usd_per_hour, basis); the estimate's cost breakdown reads them.
+CostLineRow = tuple[str, str, float, str]
 
 
-def _pue(ctx: Context, site: Site) -> tuple[float, str]:
+@dataclass(frozen=True)
+class Pue:
+    """The PUE applied at a site and where it came from."""
+
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A site's grid carbon intensity (g/kWh) and its source; both ``None`` when nothing states one."""
+
+    gco2e_per_kwh: float | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class CoolingLimit:
+    """The kW per rack a site can cool (``None`` when unknown) and where that came from."""
+
+    kw_per_rack: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class ItLoad:
+    """A site's IT power by part (kW), and the typical-power total when every pool states one."""
+
+    compute_kw: float
+    network_kw: float
+    storage_kw: float
+    management_kw: float
+    it_kw: float
+    typical_kw: float | None
+
+
+@dataclass(frozen=True)
+class Racks:
+    """An on-prem site's rack count: per node-model group, network racks and the total (``None`` if uncounted)."""
+
+    limit: CoolingLimit
+    detail: tuple[RackGroup, ...]
+    compute_racks: int | None
+    network_racks: int | None
+    racks: int | None
+
+
+@dataclass(frozen=True)
+class Costs:
+    """A site's cost lines and what could not be priced."""
+
+    lines: tuple[CostLineRow, ...]
+    unpriced: tuple[Unpriced, ...]
+
+
+@dataclass(frozen=True)
+class SiteEnergy:
+    """A site's annual energy estimate, facility MWh and carbon (t CO2e; ``None`` without a grid intensity)."""
+
+    estimate: EnergyEstimate | None
+    mwh: float
+    carbon_t: float | None
+
+
+_NO_RACKS = Racks(CoolingLimit(None, ""), (), None, None, None)
+
+
+def _pue(ctx: Context, site: Site) -> Pue:
     if site.pue is not None:
-        return site.pue, "site"
+        return Pue(site.pue, "site")
     if site.cooling is not None:
         cooling = ctx.lookup(site, "cooling", ctx.catalogue.cooling, site.cooling)
         kind = cooling.source_for("typical_pue").type
-        return cooling.typical_pue, f"catalogue typical PUE for {cooling.name} cooling ({kind})"
+        return Pue(cooling.typical_pue, f"catalogue typical PUE for {cooling.name} cooling ({kind})")
     if site.region:
         region = ctx.lookup(site, "region", ctx.catalogue.region, site.region)
-        return region.pue, f"catalogue region {region.code}"
-    return ctx.options.default_pue, "option default_pue"
+        return Pue(region.pue, f"catalogue region {region.code}")
+    return Pue(ctx.options.default_pue, "option default_pue")
 
 
-def _grid(ctx: Context, site: Site) -> tuple[float | None, str | None]:
+def _grid(ctx: Context, site: Site) -> Grid:
     if site.grid_gco2e_per_kwh is not None:
-        return site.grid_gco2e_per_kwh, "site"
+        return Grid(site.grid_gco2e_per_kwh, "site")
     if site.grid_zone is not None:
         zone = ctx.lookup(site, "grid_zone", ctx.catalogue.grid_zone, site.grid_zone)
-        return zone.grid_gco2e_per_kwh, f"catalogue grid zone {zone.name}" + (f" {zone.year}" if zone.year else "")
+        return Grid(
+            zone.grid_gco2e_per_kwh, f"catalogue grid zone {zone.name}" + (f" {zone.year}" if zone.year else "")
+        )
     if site.region:
         region = ctx.lookup(site, "region", ctx.catalogue.region, site.region)
         if region.grid_gco2e_per_kwh is not None:
-            return region.grid_gco2e_per_kwh, f"catalogue region {region.code}"
-    return None, None
+            return Grid(region.grid_gco2e_per_kwh, f"catalogue region {region.code}")
+    return Grid(None, None)
 
 
-def _cooling_limit(ctx: Context, site: Site) -> tuple[float | None, str]:
+def _cooling_limit(ctx: Context, site: Site) -> CoolingLimit:
     if site.max_kw_per_rack is not None:
-        return site.max_kw_per_rack, "site max_kw_per_rack"
+        return CoolingLimit(site.max_kw_per_rack, "site max_kw_per_rack")
     if site.cooling is not None:
         cooling = ctx.lookup(site, "cooling", ctx.catalogue.cooling, site.cooling)
-        return cooling.max_kw_per_rack, f"catalogue {cooling.name} cooling"
-    return None, ""
+        return CoolingLimit(cooling.max_kw_per_rack, f"catalogue {cooling.name} cooling")
+    return CoolingLimit(None, "")
 
 
 def _rack_groups(
@@ -181,51 +253,25 @@ def estimate_site(
     fabrics: list[FabricEstimate],
     file_systems: list[FileSystemEstimate],
     partial: bool,
-) -> tuple[SiteEstimate, list[tuple[str, str, float, str]], list[Unpriced]]:
+) -> tuple[SiteEstimate, list[CostLineRow], list[Unpriced]]:
     """The site estimate, its cost lines ``(component, description, usd_per_hour, basis)`` and what is unpriced."""
     o = ctx.options
-    owner = "site" if site.provider in ("onprem", "colo") else "provider"
+    onprem = site.provider in ("onprem", "colo")
+    owner = "site" if onprem else "provider"
     explain: dict[str, str] = {}
     notes: list[str] = []
-    compute_kw = sum(p.power_kw for p in pools)
-    network_kw = sum(f.switch_power_kw for f in fabrics) if owner == "site" else 0.0
-    storage_kw = sum(fs.power_kw for fs in file_systems) if owner == "site" else 0.0
-    management_kw = compute_kw * o.management_fraction_of_compute if owner == "site" else 0.0
-    it_kw = compute_kw + network_kw + storage_kw + management_kw
-    others = network_kw + storage_kw + management_kw
-    typical = None
-    if owner == "site" and pools and all(p.node_typical_power_kw is not None for p in pools):
-        typical = sum((p.node_typical_power_kw or 0.0) * p.nodes for p in pools) + others
-
-    parts = [
-        f"{p.nodes:,} nodes x {num(p.node_power_kw)} kW ({p.id}, {p.hardware}"
-        + {"estimate-from-tdp": ", estimate from TDP", "instance-max": ", catalogue estimate"}.get(p.power_basis, "")
-        + ")"
-        for p in pools
-    ]
-    if owner == "site":
-        switches = [f for f in fabrics if f.switches]
-        parts += [f"{f.switches:,} switches x {num(f.switch_power_kw / f.switches)} kW ({f.id})" for f in switches]
-        if storage_kw:
-            gbs = sum(fs.throughput_gbs for fs in file_systems if fs.power_kw)
-            parts.append(f"storage {num(storage_kw)} kW ({num(gbs)} GB/s x {num(o.storage_kw_per_gbs)} kW per GB/s)")
-        if management_kw:
-            parts.append(f"management {num(management_kw)} kW ({pct(o.management_fraction_of_compute)} of compute)")
-        explain["it_power_kw"] = f"IT load = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
+    if onprem:
+        load = _onprem_it_load(ctx, pools, fabrics, file_systems, explain)
     else:
-        explain["it_power_kw"] = (
-            f"IT load (estimate; the provider's power) = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
-        )
-        notes.append("the provider's site: power, cooling and racks are AWS's; IT power is an estimate for energy only")
-        if site.power_budget_kw is not None:
-            notes.append("power_budget_kw is not checked at an AWS site")
+        load = _cloud_it_load(site, pools, explain, notes)
+    it_kw = load.it_kw
 
-    pue, pue_source = _pue(ctx, site)
-    facility = it_kw * pue
-    explain["facility_power_kw"] = f"{num(it_kw)} kW IT x PUE {num(pue)} ({pue_source}) = {num(facility)} kW"
+    pue = _pue(ctx, site)
+    facility = it_kw * pue.value
+    explain["facility_power_kw"] = f"{num(it_kw)} kW IT x PUE {num(pue.value)} ({pue.source}) = {num(facility)} kW"
 
     headroom = headroom_pct = fits = None
-    budget = site.power_budget_kw if owner == "site" else None
+    budget = site.power_budget_kw if onprem else None
     if budget is not None:
         headroom = budget - facility
         headroom_pct = headroom / budget * 100
@@ -234,116 +280,21 @@ def estimate_site(
             f"{num(budget)} kW budget - {num(facility)} kW facility = {num(headroom)} kW ({num(headroom_pct)} %)"
         )
         if not fits:
-            _over_budget(ctx, site, pools, facility, it_kw, pue, budget, partial)
+            _over_budget(ctx, site, pools, facility, it_kw, pue.value, budget, partial)
     if partial:
         notes.append("some components here could not be estimated: totals are a lower bound")
 
-    # racks
-    limit, limit_source = _cooling_limit(ctx, site) if owner == "site" else (None, "")
-    rack_detail: tuple[RackGroup, ...] = ()
-    compute_racks = network_racks = racks = None
-    if owner == "site":
-        rack_detail = _rack_groups(ctx, site, pools, pue, limit, limit_source)
-        if limit is None:
-            notes.append("no cooling or max_kw_per_rack: racks are not counted")
-        elif all(r.racks is not None for r in rack_detail):
-            compute_racks = sum(r.racks or 0 for r in rack_detail)
-            rack_kw = o.rack_power_kw or limit
-            switch_units = sum(f.switch_rack_units for f in fabrics)
-            network_racks = (
-                max(math.ceil(switch_units / site.rack_units_per_rack), math.ceil(network_kw / rack_kw))
-                if network_kw
-                else 0
-            )
-            racks = compute_racks + network_racks
-            explain["racks"] = (
-                " + ".join(
-                    [
-                        f"{r.racks} for {r.nodes:,} {r.hardware} ({', '.join(r.pools[:3])}"
-                        f"{' ...' if len(r.pools) > 3 else ''}; {r.nodes_per_rack} per rack, {r.limited_by}-limited, "
-                        f"{num(r.rack_density_kw or 0)} kW of {num(rack_kw)} kW)"
-                        for r in rack_detail
-                    ]
-                    + ([f"{network_racks} network ({switch_units}U, {num(network_kw)} kW)"] if network_racks else [])
-                )
-                + f" = {racks} racks (storage racks not counted)"
-            )
-        else:
-            notes.append("some pools could not be racked (see rack_detail): racks are not counted")
+    racks = _onprem_racks(ctx, site, pools, fabrics, load, pue.value, explain, notes) if onprem else _NO_RACKS
 
-    # energy, carbon, cost
-    grid, grid_source = _grid(ctx, site)
-    price = site.energy_usd_per_mwh if owner == "site" else None
-    if owner != "site" and site.energy_usd_per_mwh is not None:
+    grid = _grid(ctx, site)
+    price = site.energy_usd_per_mwh if onprem else None
+    if not onprem and site.energy_usd_per_mwh is not None:
         notes.append("energy_usd_per_mwh is ignored at an AWS site: instance prices include energy")
-    lines: list[tuple[str, str, float, str]] = []
-    unpriced: list[Unpriced] = []
-    for p in pools:
-        if p.price is None:
-            continue
-        if p.usd_per_hour is not None and p.price.usd_per_hour_per_node is not None:
-            lines.append(
-                (
-                    f"pool {p.id}",
-                    f"{p.nodes:,} x {p.hardware}",
-                    p.usd_per_hour,
-                    f"{num(p.price.usd_per_hour_per_node)} USD/h per node in {p.price.region}, {p.price.note}"
-                    + (f" ({p.price.source_url})" if p.price.source_url else ""),
-                )
-            )
-        else:
-            unpriced.append(Unpriced(site=site.id, component=p.id, reason=p.price.note))
-    energy = None
-    mwh = 0.0
-    carbon = None
-    if it_kw > 0:
-        basis_typical = typical is not None
-        if owner == "site":
-            if price is None:
-                unpriced.append(
-                    Unpriced(site=site.id, component="energy", reason=f"site {site.id!r} states no energy_usd_per_mwh")
-                )
-            else:
-                per_kw = o.utilisation * pue * price / 1000  # USD/h per kW of IT
-                consumers = [
-                    (
-                        f"energy: pool {p.id}",
-                        (p.node_typical_power_kw or 0.0) * p.nodes if basis_typical else p.power_kw,
-                        "",
-                    )
-                    for p in pools
-                ]
-                consumers += [
-                    (f"energy: fabric {f.id}", f.switch_power_kw, f"{f.switches:,} switches, ") for f in fabrics
-                ]
-                consumers += [("energy: storage", storage_kw, ""), ("energy: management", management_kw, "")]
-                basis = f"kW IT x {num(o.utilisation)} utilisation x PUE {num(pue)} x {num(price)} USD/MWh"
-                lines += [(name, f"{what}{num(kw)} kW IT", kw * per_kw, basis) for name, kw, what in consumers if kw]
-        energy = estimate_energy(
-            EnergyInput(
-                it_kw_peak=it_kw,
-                it_kw_typical=typical,
-                utilisation=o.utilisation,
-                pue=pue,
-                grid_gco2e_per_kwh=grid if grid is not None else 0.0,
-                renewable_share=site.renewable_share,
-                cost_lines=tuple(CostLine(component=c, usd_per_hour=usd) for c, _, usd, _ in lines),
-                hours_per_year=o.hours_per_year,
-            )
-        )
-        mwh = energy.annual_facility_mwh
-        explain["annual_energy_mwh"] = (
-            f"{num(energy.it_kw_basis)} kW IT ({energy.power_basis}) x {num(o.utilisation)} utilisation x "
-            f"{num(o.hours_per_year)} h x PUE {num(pue)} / 1000 = {num(mwh)} MWh"
-        )
-        if grid is not None:
-            carbon = energy.carbon_tco2e
-            explain["annual_co2e_t"] = (
-                f"{num(mwh)} MWh x {num(grid)} g/kWh ({grid_source}) x (1 - {num(site.renewable_share)} renewable) "
-                f"/ 1000 = {num(carbon)} t ({energy.carbon_accounting}-based)"
-            )
-        else:
-            notes.append("no grid carbon intensity for this site: carbon is not estimated (set grid_gco2e_per_kwh)")
+    costs = _pool_costs(site, pools)
+    if onprem and load.it_kw > 0:
+        costs = _with_energy_costs(ctx, site, pools, fabrics, load, pue.value, price, costs)
+    energy = _energy(ctx, site, load, pue.value, grid, costs, explain, notes)
+    lines, unpriced = list(costs.lines), list(costs.unpriced)
     cost_hour = sum(usd for _, _, usd, _ in lines)
     if lines:
         explain["cost_usd_per_hour"] = " + ".join(f"{c} {num(usd)}" for c, _, usd, _ in lines) + (
@@ -360,33 +311,33 @@ def estimate_site(
         nodes=sum(p.nodes for p in pools),
         gpus=sum(p.gpus for p in pools),
         cpu_nodes=sum(p.nodes for p in pools if p.accelerator is None),
-        compute_kw=compute_kw,
-        network_kw=network_kw,
-        storage_kw=storage_kw,
-        management_kw=management_kw,
+        compute_kw=load.compute_kw,
+        network_kw=load.network_kw,
+        storage_kw=load.storage_kw,
+        management_kw=load.management_kw,
         it_power_kw=it_kw,
-        it_power_kw_typical=typical,
-        pue=pue,
-        pue_source=pue_source,
+        it_power_kw_typical=load.typical_kw,
+        pue=pue.value,
+        pue_source=pue.source,
         facility_power_kw=facility,
         power_budget_kw=budget,
         headroom_kw=headroom,
         headroom_pct=headroom_pct,
         fits_power_budget=fits,
         cooling=site.cooling,
-        cooling_max_kw_per_rack=limit,
+        cooling_max_kw_per_rack=racks.limit.kw_per_rack,
         rack_units_per_rack=site.rack_units_per_rack,
-        compute_racks=compute_racks,
-        network_racks=network_racks,
-        racks=racks,
-        rack_detail=rack_detail,
-        grid_gco2e_per_kwh=grid,
-        grid_source=grid_source,
+        compute_racks=racks.compute_racks,
+        network_racks=racks.network_racks,
+        racks=racks.racks,
+        rack_detail=racks.detail,
+        grid_gco2e_per_kwh=grid.gco2e_per_kwh,
+        grid_source=grid.source,
         renewable_share=site.renewable_share,
         energy_usd_per_mwh=price,
-        energy=energy,
-        annual_energy_mwh=mwh,
-        annual_co2e_t=carbon,
+        energy=energy.estimate,
+        annual_energy_mwh=energy.mwh,
+        annual_co2e_t=energy.carbon_t,
         cost_usd_per_hour=cost_hour,
         cost_usd_per_year=cost_hour * o.hours_per_year,
         cost_complete=not unpriced,
@@ -395,6 +346,209 @@ def estimate_site(
         notes=tuple(notes),
     )
     return estimate, lines, unpriced
+
+
+def _pool_parts(pools: list[PoolEstimate]) -> list[str]:
+    return [
+        f"{p.nodes:,} nodes x {num(p.node_power_kw)} kW ({p.id}, {p.hardware}"
+        + {"estimate-from-tdp": ", estimate from TDP", "instance-max": ", catalogue estimate"}.get(p.power_basis, "")
+        + ")"
+        for p in pools
+    ]
+
+
+def _onprem_it_load(
+    ctx: Context,
+    pools: list[PoolEstimate],
+    fabrics: list[FabricEstimate],
+    file_systems: list[FileSystemEstimate],
+    explain: dict[str, str],
+) -> ItLoad:
+    """An on-prem or colo site's IT load: compute, switches, storage and management, all the site's power."""
+    o = ctx.options
+    compute_kw = sum(p.power_kw for p in pools)
+    network_kw = sum(f.switch_power_kw for f in fabrics)
+    storage_kw = sum(fs.power_kw for fs in file_systems)
+    management_kw = compute_kw * o.management_fraction_of_compute
+    it_kw = compute_kw + network_kw + storage_kw + management_kw
+    others = network_kw + storage_kw + management_kw
+    typical = None
+    if pools and all(p.node_typical_power_kw is not None for p in pools):
+        typical = sum((p.node_typical_power_kw or 0.0) * p.nodes for p in pools) + others
+    parts = _pool_parts(pools)
+    switches = [f for f in fabrics if f.switches]
+    parts += [f"{f.switches:,} switches x {num(f.switch_power_kw / f.switches)} kW ({f.id})" for f in switches]
+    if storage_kw:
+        gbs = sum(fs.throughput_gbs for fs in file_systems if fs.power_kw)
+        parts.append(f"storage {num(storage_kw)} kW ({num(gbs)} GB/s x {num(o.storage_kw_per_gbs)} kW per GB/s)")
+    if management_kw:
+        parts.append(f"management {num(management_kw)} kW ({pct(o.management_fraction_of_compute)} of compute)")
+    explain["it_power_kw"] = f"IT load = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
+    return ItLoad(compute_kw, network_kw, storage_kw, management_kw, it_kw, typical)
+
+
+def _cloud_it_load(site: Site, pools: list[PoolEstimate], explain: dict[str, str], notes: list[str]) -> ItLoad:
+    """A provider's site: compute only, estimated for energy; the provider owns power, cooling and racks."""
+    compute_kw = sum(p.power_kw for p in pools)
+    it_kw = compute_kw + 0.0  # a float even with no pools
+    parts = _pool_parts(pools)
+    explain["it_power_kw"] = f"IT load (estimate; the provider's power) = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
+    notes.append("the provider's site: power, cooling and racks are AWS's; IT power is an estimate for energy only")
+    if site.power_budget_kw is not None:
+        notes.append("power_budget_kw is not checked at an AWS site")
+    return ItLoad(compute_kw, 0.0, 0.0, 0.0, it_kw, None)
+
+
+def _onprem_racks(
+    ctx: Context,
+    site: Site,
+    pools: list[PoolEstimate],
+    fabrics: list[FabricEstimate],
+    load: ItLoad,
+    pue: float,
+    explain: dict[str, str],
+    notes: list[str],
+) -> Racks:
+    """Compute racks per node-model group at the site's cooling limit, plus network racks by switch U and kW."""
+    o = ctx.options
+    limit = _cooling_limit(ctx, site)
+    detail = _rack_groups(ctx, site, pools, pue, limit.kw_per_rack, limit.source)
+    if limit.kw_per_rack is None:
+        notes.append("no cooling or max_kw_per_rack: racks are not counted")
+        return Racks(limit, detail, None, None, None)
+    if not all(r.racks is not None for r in detail):
+        notes.append("some pools could not be racked (see rack_detail): racks are not counted")
+        return Racks(limit, detail, None, None, None)
+    network_kw = load.network_kw
+    compute_racks = sum(r.racks or 0 for r in detail)
+    rack_kw = o.rack_power_kw or limit.kw_per_rack
+    switch_units = sum(f.switch_rack_units for f in fabrics)
+    network_racks = (
+        max(math.ceil(switch_units / site.rack_units_per_rack), math.ceil(network_kw / rack_kw)) if network_kw else 0
+    )
+    racks = compute_racks + network_racks
+    explain["racks"] = (
+        " + ".join(
+            [
+                f"{r.racks} for {r.nodes:,} {r.hardware} ({', '.join(r.pools[:3])}"
+                f"{' ...' if len(r.pools) > 3 else ''}; {r.nodes_per_rack} per rack, {r.limited_by}-limited, "
+                f"{num(r.rack_density_kw or 0)} kW of {num(rack_kw)} kW)"
+                for r in detail
+            ]
+            + ([f"{network_racks} network ({switch_units}U, {num(network_kw)} kW)"] if network_racks else [])
+        )
+        + f" = {racks} racks (storage racks not counted)"
+    )
+    return Racks(limit, detail, compute_racks, network_racks, racks)
+
+
+def _pool_costs(site: Site, pools: list[PoolEstimate]) -> Costs:
+    """One cost line per priced pool; pools with an instance type but no known price are unpriced."""
+    lines: list[CostLineRow] = []
+    unpriced: list[Unpriced] = []
+    for p in pools:
+        if p.price is None:
+            continue
+        if p.usd_per_hour is not None and p.price.usd_per_hour_per_node is not None:
+            lines.append(
+                (
+                    f"pool {p.id}",
+                    f"{p.nodes:,} x {p.hardware}",
+                    p.usd_per_hour,
+                    f"{num(p.price.usd_per_hour_per_node)} USD/h per node in {p.price.region}, {p.price.note}"
+                    + (f" ({p.price.source_url})" if p.price.source_url else ""),
+                )
+            )
+        else:
+            unpriced.append(Unpriced(site=site.id, component=p.id, reason=p.price.note))
+    return Costs(tuple(lines), tuple(unpriced))
+
+
+def _onprem_energy_lines(
+    ctx: Context,
+    pools: list[PoolEstimate],
+    fabrics: list[FabricEstimate],
+    load: ItLoad,
+    pue: float,
+    price: float,
+) -> list[CostLineRow]:
+    """An on-prem site's energy cost: one line per consumer, its share of the facility energy."""
+    o = ctx.options
+    per_kw = o.utilisation * pue * price / 1000  # USD/h per kW of IT
+    basis_typical = load.typical_kw is not None
+    consumers = [
+        (
+            f"energy: pool {p.id}",
+            (p.node_typical_power_kw or 0.0) * p.nodes if basis_typical else p.power_kw,
+            "",
+        )
+        for p in pools
+    ]
+    consumers += [(f"energy: fabric {f.id}", f.switch_power_kw, f"{f.switches:,} switches, ") for f in fabrics]
+    consumers += [("energy: storage", load.storage_kw, ""), ("energy: management", load.management_kw, "")]
+    basis = f"kW IT x {num(o.utilisation)} utilisation x PUE {num(pue)} x {num(price)} USD/MWh"
+    return [(name, f"{what}{num(kw)} kW IT", kw * per_kw, basis) for name, kw, what in consumers if kw]
+
+
+def _with_energy_costs(
+    ctx: Context,
+    site: Site,
+    pools: list[PoolEstimate],
+    fabrics: list[FabricEstimate],
+    load: ItLoad,
+    pue: float,
+    price: float | None,
+    costs: Costs,
+) -> Costs:
+    """An on-prem site's costs with its energy lines added, or energy unpriced when the site states no price."""
+    if price is None:
+        missing = Unpriced(site=site.id, component="energy", reason=f"site {site.id!r} states no energy_usd_per_mwh")
+        return Costs(costs.lines, (*costs.unpriced, missing))
+    return Costs((*costs.lines, *_onprem_energy_lines(ctx, pools, fabrics, load, pue, price)), costs.unpriced)
+
+
+def _energy(
+    ctx: Context,
+    site: Site,
+    load: ItLoad,
+    pue: float,
+    grid: Grid,
+    costs: Costs,
+    explain: dict[str, str],
+    notes: list[str],
+) -> SiteEnergy:
+    """Annual energy and carbon from the IT load, PUE and grid; the cost lines ride along to the energy model."""
+    o = ctx.options
+    it_kw = load.it_kw
+    if not it_kw > 0:
+        return SiteEnergy(None, 0.0, None)
+    energy = estimate_energy(
+        EnergyInput(
+            it_kw_peak=it_kw,
+            it_kw_typical=load.typical_kw,
+            utilisation=o.utilisation,
+            pue=pue,
+            grid_gco2e_per_kwh=grid.gco2e_per_kwh if grid.gco2e_per_kwh is not None else 0.0,
+            renewable_share=site.renewable_share,
+            cost_lines=tuple(CostLine(component=c, usd_per_hour=usd) for c, _, usd, _ in costs.lines),
+            hours_per_year=o.hours_per_year,
+        )
+    )
+    mwh = energy.annual_facility_mwh
+    explain["annual_energy_mwh"] = (
+        f"{num(energy.it_kw_basis)} kW IT ({energy.power_basis}) x {num(o.utilisation)} utilisation x "
+        f"{num(o.hours_per_year)} h x PUE {num(pue)} / 1000 = {num(mwh)} MWh"
+    )
+    carbon = None
+    if grid.gco2e_per_kwh is not None:
+        carbon = energy.carbon_tco2e
+        explain["annual_co2e_t"] = (
+            f"{num(mwh)} MWh x {num(grid.gco2e_per_kwh)} g/kWh ({grid.source}) x "
+            f"(1 - {num(site.renewable_share)} renewable) / 1000 = {num(carbon)} t ({energy.carbon_accounting}-based)"
+        )
+    else:
+        notes.append("no grid carbon intensity for this site: carbon is not estimated (set grid_gco2e_per_kwh)")
+    return SiteEnergy(energy, mwh, carbon)
 
 
 def _over_budget(
