@@ -18,13 +18,13 @@ from pathlib import Path
 
 import click
 
-from aifab.design.environments import PURPOSES, EnvironmentModel
-from aifab.design.loader import DESIGN_FILES, LoadedDesign, environment_files
+from aifab.design.loader import DESIGN_FILES
 from aifab.errors import InputError
-from aifab.policy.config import CONFIG_FILE, PolicyConfig, load_policy_config
-from aifab.policy.engine import DesignCheck, check_design
+from aifab.policy.config import CONFIG_FILE
+from aifab.policy.engine import DesignCheck
+from aifab.policy.gate import check_stack
 from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
-from aifab.policy.waivers import WAIVERS_FILE, load_waivers
+from aifab.policy.waivers import WAIVERS_FILE
 from aifab.report import FORMATS, CheckReport, check_writable, render, write_atomic
 
 from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
@@ -71,36 +71,6 @@ def expand_paths(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _check_environment_names(config: PolicyConfig, loaded: LoadedDesign) -> None:
-    """An enforcement setting for an environment the stack does not have is a typo that would do nothing."""
-    model = EnvironmentModel.of(loaded.design)
-    folder = loaded.stack_dir or loaded.file.parent
-    known = set(model.environments) if model.has_environments else set(environment_files(folder))
-    problems = [
-        InputError(
-            f"no environment {key!r} in this stack; known: {', '.join(sorted(known)) or 'none'} "
-            f"(or a purpose: {', '.join(PURPOSES)}; or non-production, default)",
-            file=config.file,
-            field=f"{where}.{key}",
-        )
-        for where, key in config.environment_keys()
-        if key not in known
-    ]
-    if problems:
-        raise InputError.combine(problems, "the policy config names environments this stack does not have")
-
-
-def _beside(folder: Path, name: str, explicit: str | None) -> Path | None:
-    if explicit is not None:
-        return Path(explicit)
-    candidate = folder / name
-    if candidate.exists() and not candidate.is_file():
-        raise InputError(
-            f"expected a file, found {'a folder' if candidate.is_dir() else 'something else'}", file=str(candidate)
-        )
-    return candidate if candidate.exists() else None
-
-
 def _help_base() -> str | None:
     server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
     return f"{server}/{repo}/blob/{sha}" if server and repo and sha else None
@@ -121,14 +91,16 @@ def run_check(
     results = []
     for path in expand_paths(paths):
         loaded = load(path, env)
-        folder = loaded.stack_dir or loaded.file.parent
-        config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
-        _check_environment_names(config, loaded)
-        waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
         cat = catalogue(catalogue_path, loaded)
         results.append(
-            check_design(
-                loaded, packs, config=config, waivers=waivers, catalogue=cat, today=today, only_packs=only_packs
+            check_stack(
+                loaded,
+                packs,
+                catalogue=cat,
+                today=today,
+                policy_config=policy_config,
+                waivers_file=waivers_file,
+                only_packs=only_packs,
             )
         )
     return results

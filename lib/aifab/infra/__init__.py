@@ -1,0 +1,50 @@
+"""The realisation layer: design components become Pulumi resources (pulumi-aws, pulumi-kubernetes).
+
+One module per area, mirroring ``blueprints/``; each blueprint kind is one :class:`Realised` component
+(type token ``aifab:<area>:<Kind>``) registered with :func:`realises`. Components take their sizes from the
+capacity estimate and never decide policy: by the time :func:`realise` runs, the stack program has already
+refused a design ``aifab check`` fails. Imported only by stack programs and preview, so ``check`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+from aifab.design.component import Component
+
+from . import compute, edge, mlops, network, security, sovereign, storage  # noqa: F401 - registers realisers
+from .base import REALISERS, ConfigNeed, Realised, realises
+from .context import StackContext
+
+
+def missing_config(ctx: StackContext, components: Sequence[Component]) -> list[ConfigNeed]:
+    """Config values a real deploy of ``components`` needs and this stack does not set."""
+    needs = [need for c in components for need in REALISERS[c.kind].needs(c, ctx)]
+    return [need for need in needs if not ctx.has_setting(need.key)]
+
+
+def realise(ctx: StackContext, components: Sequence[Component]) -> dict[str, Realised[Any]]:
+    """Build ``components`` (in deployment order) as Pulumi resources; links become dependencies.
+
+    A real deploy with config missing registers nothing and names every key to set; a preview warns.
+    """
+    unknown = sorted({c.kind for c in components if c.kind not in REALISERS})
+    if unknown:
+        raise pulumi.RunError(f"no realiser for kind(s) {', '.join(unknown)}; nothing was registered")
+    missing = missing_config(ctx, components)
+    if missing and not ctx.preview:
+        lines = "\n".join(f"  {n.command}    # {n.component}: {n.why}" for n in missing)
+        raise pulumi.RunError(f"this deploy needs config the stack does not set; nothing was registered:\n{lines}")
+    for need in missing:
+        pulumi.log.warn(f"{need.component}: {need.why} is not set; a real deploy needs `{need.command}`")
+    for component in components:
+        realiser = REALISERS[component.kind]
+        opts = pulumi.ResourceOptions(depends_on=ctx.depends_on(component))
+        ctx.built[component.id] = realiser(component, ctx, opts)
+    return dict(ctx.built)
+
+
+__all__ = ["REALISERS", "ConfigNeed", "Realised", "StackContext", "missing_config", "realise", "realises"]

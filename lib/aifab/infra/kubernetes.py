@@ -1,0 +1,112 @@
+"""Kubernetes building blocks the area modules share: namespaces, default-deny policies, pinned Helm charts.
+
+Every chart aifab installs is pinned here, in one table, so a version bump is one reviewed line and the
+resource-level rules can check that no release floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Helm chart at a pinned version."""
+
+    chart: str
+    version: str
+    repo: str
+    """Chart repository URL (``https://...``); empty when ``chart`` is an ``oci://`` reference."""
+
+
+CHARTS: dict[str, Chart] = {
+    "gpu-operator": Chart("gpu-operator", "v25.3.0", "https://helm.ngc.nvidia.com/nvidia"),
+    "network-operator": Chart("network-operator", "25.4.0", "https://helm.ngc.nvidia.com/nvidia"),
+    "efa-device-plugin": Chart("aws-efa-k8s-device-plugin", "v0.5.6", "https://aws.github.io/eks-charts"),
+}
+"""Pinned charts by role. Area modules add theirs here (monitoring, MLflow, vector databases...)."""
+
+POD_SECURITY = "pod-security.kubernetes.io"
+
+
+def namespace(
+    name: str, labels: dict[str, str], *, enforce: str = "restricted", opts: pulumi.ResourceOptions
+) -> k8s.core.v1.Namespace:
+    """A namespace with Pod Security Admission labels (enforce, audit and warn at ``enforce``)."""
+    return k8s.core.v1.Namespace(
+        f"ns-{name}",
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=name,
+            labels={
+                **labels,
+                f"{POD_SECURITY}/enforce": enforce,
+                f"{POD_SECURITY}/audit": "restricted",
+                f"{POD_SECURITY}/warn": "restricted",
+            },
+        ),
+        opts=opts,
+    )
+
+
+def default_deny(
+    resource_name: str, namespace_name: pulumi.Input[str], labels: dict[str, str], *, opts: pulumi.ResourceOptions
+) -> k8s.networking.v1.NetworkPolicy:
+    """A NetworkPolicy that denies all ingress and egress in a namespace, except DNS egress."""
+    return k8s.networking.v1.NetworkPolicy(
+        resource_name,
+        metadata=k8s.meta.v1.ObjectMetaArgs(name="default-deny", namespace=namespace_name, labels=labels),
+        spec=k8s.networking.v1.NetworkPolicySpecArgs(
+            pod_selector=k8s.meta.v1.LabelSelectorArgs(),
+            policy_types=["Ingress", "Egress"],
+            egress=[
+                k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                    to=[
+                        k8s.networking.v1.NetworkPolicyPeerArgs(
+                            namespace_selector=k8s.meta.v1.LabelSelectorArgs(
+                                match_labels={"kubernetes.io/metadata.name": "kube-system"}
+                            ),
+                            pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"k8s-app": "kube-dns"}),
+                        )
+                    ],
+                    ports=[
+                        k8s.networking.v1.NetworkPolicyPortArgs(protocol="UDP", port=53),
+                        k8s.networking.v1.NetworkPolicyPortArgs(protocol="TCP", port=53),
+                    ],
+                )
+            ],
+        ),
+        opts=opts,
+    )
+
+
+def release(
+    name: str,
+    role: str,
+    *,
+    namespace_name: pulumi.Input[str],
+    values: dict[str, Any],
+    opts: pulumi.ResourceOptions,
+    create_namespace: bool = False,
+) -> k8s.helm.v3.Release:
+    """A Helm release of the pinned chart for ``role`` (see :data:`CHARTS`)."""
+    chart = CHARTS[role]
+    return k8s.helm.v3.Release(
+        name,
+        name=name,
+        chart=chart.chart,
+        version=chart.version,
+        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo) if chart.repo else None,
+        namespace=namespace_name,
+        create_namespace=create_namespace,
+        values=values,
+        atomic=True,
+        cleanup_on_fail=True,
+        opts=opts,
+    )
+
+
+__all__ = ["CHARTS", "POD_SECURITY", "Chart", "default_deny", "namespace", "release"]

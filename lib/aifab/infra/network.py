@@ -1,0 +1,3 @@
+"""Realisers for the network area (work in progress: being written in this change)."""
+
+from __future__ import annotations

@@ -1,0 +1,450 @@
+"""Offline runs of a Pulumi program under the SDK's mock monitor, recorded the way the engine sees them.
+
+The stock :class:`pulumi.runtime.MockMonitor` only hands mocks a resource's type, name and inputs; the
+engine also sees its parent, provider, dependencies and options. :class:`CaptureMonitor` records the whole
+``RegisterResourceRequest`` with engine-faithful URNs (the stock monitor keeps only the last parent type)
+and refuses duplicate URNs as the engine does. :class:`FabricatingMocks` answers invokes and autonames
+resources as providers do; in preview mode computed outputs stay unknown (real preview semantics), in
+resolve mode every declared output is fabricated from the SDK classes so every ``apply`` runs.
+
+>>> from pathlib import Path
+>>> capture = run_program(Path("stacks/eu-sovereign-inference"), "dev")   # doctest: +SKIP
+>>> capture.types()["aws:eks/cluster:Cluster"]                              # doctest: +SKIP
+1
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import hashlib
+import json
+import os
+import runpy
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+import yaml
+from google.protobuf import json_format
+from pulumi.runtime import config as rconfig
+from pulumi.runtime import settings as rsettings
+from pulumi.runtime.mocks import MockEngine, MockMonitor
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class ProgramFailed(Exception):
+    """The program raised (a refusal, a config error or a bug); ``message`` is what the engine would print."""
+
+    def __init__(self, message: str, capture: Capture) -> None:
+        super().__init__(message)
+        self.message = message
+        self.capture = capture
+
+
+@dataclass(frozen=True)
+class Record:
+    """One registered resource, as the engine receives it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    provider: str
+    dependencies: tuple[str, ...]
+    property_dependencies: Mapping[str, tuple[str, ...]]
+    protect: bool | None
+    retain_on_delete: bool | None
+    wire: Mapping[str, Any]
+    """Inputs exactly as sent (camelCase, secret envelopes, unknown sentinels)."""
+    inputs: Mapping[str, Any]
+    """Inputs in plain form: secrets unwrapped, unknowns as ``"<unknown>"``, integral floats as ints."""
+    secret_paths: tuple[str, ...]
+    unknown_paths: tuple[str, ...]
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+
+@dataclass
+class Capture:
+    """Everything one program run registered, in registration order, and what it exported."""
+
+    project: str
+    stack: str
+    preview: bool
+    records: dict[str, Record] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """Stack exports (plain form)."""
+    component_outputs: dict[str, Any] = field(default_factory=dict)
+    created_in_apply: list[str] = field(default_factory=list)
+    """``type::name`` of resources constructed inside an ``apply`` (the engine cannot preview them)."""
+    warnings: list[str] = field(default_factory=list)
+    invokes: list[str] = field(default_factory=list)
+
+    def resources(self, *, providers: bool = False) -> list[Record]:
+        return [r for r in self.records.values() if providers or not r.is_provider]
+
+    def types(self) -> Counter[str]:
+        return Counter(r.type for r in self.resources())
+
+    def by_type(self, type_: str) -> list[Record]:
+        return [r for r in self.records.values() if r.type == type_]
+
+    def one(self, type_: str, name: str) -> Record:
+        found = [r for r in self.records.values() if r.type == type_ and r.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources of type {type_} named {name!r}")
+        return found[0]
+
+    def children(self, parent: Record | str) -> list[Record]:
+        urn = parent if isinstance(parent, str) else parent.urn
+        return [r for r in self.records.values() if r.parent == urn]
+
+    def descendants(self, parent: Record | str) -> list[Record]:
+        out: list[Record] = []
+        for child in self.children(parent):
+            out.append(child)
+            out.extend(self.descendants(child))
+        return out
+
+
+def plain(value: Any, path: str = "", secrets: list[str] | None = None, unknowns: list[str] | None = None) -> Any:
+    """Wire value -> plain value, collecting the paths of secrets and unknowns."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+            if secrets is not None:
+                secrets.append(path)
+            return plain(value.get("value"), path, secrets, unknowns)
+        return {k: plain(v, f"{path}.{k}" if path else k, secrets, unknowns) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v, f"{path}[{i}]", secrets, unknowns) for i, v in enumerate(value)]
+    if value == UNKNOWN:
+        if unknowns is not None:
+            unknowns.append(path)
+        return "<unknown>"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class CaptureMonitor(MockMonitor):
+    """A mock monitor that records what the engine would see, with the engine's URNs."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks, capture: Capture) -> None:
+        super().__init__(mocks)
+        self.capture = capture
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        if parent and (qualified := parent.split("::")[2]) != STACK_TYPE:
+            type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type != STACK_TYPE and urn in self.capture.records:
+            raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            return response
+        wire = json_format.MessageToDict(request.object)
+        secrets: list[str] = []
+        unknowns: list[str] = []
+        inputs = plain(wire, "", secrets, unknowns)
+        self.capture.records[response.urn] = Record(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=request.custom,
+            provider=request.provider,
+            dependencies=tuple(request.dependencies),
+            property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+            protect=request.protect if request.HasField("protect") else None,
+            retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else None,
+            wire=wire,
+            inputs=inputs,
+            secret_paths=tuple(secrets),
+            unknown_paths=tuple(unknowns),
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = plain(json_format.MessageToDict(request.outputs))
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.capture.outputs = outputs
+        else:
+            self.capture.component_outputs[request.urn] = outputs
+        return super().RegisterResourceOutputs(request)
+
+
+# What the AWS invokes return, under their wire names; the account id is the design's when it names one.
+def _invoke_table(account: str, region: str) -> dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]]:
+    return {
+        "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {
+            "accountId": account,
+            "arn": f"arn:aws:iam::{account}:user/preview",
+            "userId": "AIDAPREVIEW",
+            "id": account,
+        },
+        "aws:index/getRegion:getRegion": lambda a: {"name": region, "region": region, "id": region},
+        "aws:index/getPartition:getPartition": lambda a: {
+            "partition": "aws-us-gov" if region.startswith("us-gov-") else "aws",
+            "dnsSuffix": "amazonaws.com",
+            "id": "aws",
+        },
+        "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: {
+            "names": [f"{region}{z}" for z in "abcdef"],
+            "zoneIds": [f"{region[:3]}{region[-1]}-az{i}" for i in range(1, 7)],
+            "id": region,
+        },
+    }
+
+
+@cache
+def _resource_classes() -> dict[str, type[pulumi.Resource]]:
+    found: dict[str, type[pulumi.Resource]] = {}
+    stack: list[type[Any]] = [pulumi.CustomResource]
+    while stack:
+        cls = stack.pop()
+        token = getattr(cls, "pulumi_type", None)
+        if isinstance(token, str):
+            found.setdefault(token, cls)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def _declared_outputs(token: str) -> dict[str, str]:
+    """Wire name -> return annotation of every output property the SDK class declares."""
+    cls = _resource_classes().get(token)
+    if cls is None:
+        return {}
+    out: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        for member in vars(klass).values():
+            fget = getattr(member, "fget", None)
+            wire = getattr(fget, "_pulumi_name", None)
+            if isinstance(wire, str):
+                out[wire] = str(getattr(fget, "__annotations__", {}).get("return", ""))
+    return out
+
+
+def _fabricate(annotation: str, name: str, wire: str) -> Any:
+    inner = annotation.removeprefix("pulumi.Output[").removesuffix("]").removeprefix("Optional[")
+    if inner.startswith(("Sequence", "list", "List")):
+        return []
+    if inner.startswith(("Mapping", "dict", "Dict")) or "outputs." in inner:
+        return {}
+    if inner.startswith("int"):
+        return 1
+    if inner.startswith("float"):
+        return 1.0
+    if inner.startswith("bool"):
+        return False
+    return f"{name}-{wire}"
+
+
+def _hash7(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:7]
+
+
+class FabricatingMocks(pulumi.runtime.Mocks):
+    """Echo inputs, autoname like providers do, answer known invokes; fabricate outputs when resolving."""
+
+    def __init__(
+        self, capture: Capture, *, preview: bool, account: str, region: str, stack_outputs: Mapping[str, Any]
+    ) -> None:
+        self.capture = capture
+        self.preview = preview
+        self.invokes = _invoke_table(account, region)
+        self.stack_outputs = stack_outputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        state = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            ref = str(state.get("name", args.name))
+            outputs = self.stack_outputs.get(ref.rsplit("/", 1)[-1])
+            if outputs is None:
+                self.capture.warnings.append(f"stack reference {ref}: no outputs given; its values are unknown")
+            return ref, {"name": ref, "outputs": dict(outputs or {})}
+        if args.typ.startswith("kubernetes:") and not args.typ.startswith("kubernetes:helm"):
+            meta = dict(state.get("metadata") or {})
+            if "name" not in meta and "kind" in state:
+                meta["name"] = f"{args.name.rsplit('/', 1)[-1]}-{_hash7(args.name)}"
+                state["metadata"] = meta
+        declared = _declared_outputs(args.typ)
+        for autoname in ("name", "bucket"):
+            if autoname in declared and autoname not in state:
+                state[autoname] = f"{args.name}-{_hash7(args.name)}"
+        if not self.preview:
+            for wire, annotation in declared.items():
+                state.setdefault(wire, _fabricate(annotation, args.name, wire))
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        self.capture.invokes.append(args.token)
+        answer = self.invokes.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"offline preview has no answer for invoke {args.token}")
+        return answer(args.args), None
+
+
+_IN_APPLY: contextvars.ContextVar[bool] = contextvars.ContextVar("aifab_in_apply", default=False)
+
+
+@contextlib.contextmanager
+def _watch_applies(capture: Capture) -> Iterator[None]:
+    """Record resources constructed inside ``Output.apply`` (a real preview cannot show them)."""
+    original_apply = pulumi.Output.apply
+    original_init = pulumi.Resource.__init__
+
+    def apply(self: pulumi.Output[Any], func: Callable[[Any], Any], run_with_unknowns: bool = False) -> Any:
+        def flagged(value: Any) -> Any:
+            token = _IN_APPLY.set(True)
+            try:
+                return func(value)
+            finally:
+                _IN_APPLY.reset(token)
+
+        return original_apply(self, flagged, run_with_unknowns)
+
+    def init(self: pulumi.Resource, t: str, name: str, *args: Any, **kwargs: Any) -> None:
+        if _IN_APPLY.get():
+            capture.created_in_apply.append(f"{t}::{name}")
+        original_init(self, t, name, *args, **kwargs)
+
+    pulumi.Output.apply = apply  # type: ignore[method-assign]
+    pulumi.Resource.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pulumi.Output.apply = original_apply  # type: ignore[method-assign]
+        pulumi.Resource.__init__ = original_init  # type: ignore[method-assign]
+
+
+def stack_config(stack_dir: Path, stack: str) -> dict[str, str]:
+    """``Pulumi.<stack>.yaml``'s config as the engine passes it: full keys, objects as JSON strings."""
+    file = stack_dir / f"Pulumi.{stack}.yaml"
+    data = yaml.safe_load(file.read_text()) if file.is_file() else None
+    config = (data or {}).get("config") or {}
+    out: dict[str, str] = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            continue  # encrypted with the stack's secrets provider: not readable offline
+        out[key] = value if isinstance(value, str) else json.dumps(value)
+    return out
+
+
+def run_program(
+    stack_dir: Path,
+    stack: str,
+    *,
+    preview: bool = True,
+    config: Mapping[str, str] | None = None,
+    stack_outputs: Mapping[str, Any] | None = None,
+) -> Capture:
+    """Run ``stack_dir/__main__.py`` as stack ``stack`` under mocks and record it.
+
+    ``config`` adds or replaces full config keys (``aifab:train-k8s-kubeconfig``) on top of the stack's
+    ``Pulumi.<stack>.yaml``; ``stack_outputs`` gives the exports of other stacks, by stack name, for
+    ``StackReference``. Raises :class:`ProgramFailed` when the program raises. One run at a time per process.
+    """
+    stack_dir = stack_dir.resolve()
+    project = str(yaml.safe_load((stack_dir / "Pulumi.yaml").read_text())["name"])
+    values = {**stack_config(stack_dir, stack), **(config or {})}
+    before_path = list(sys.path)
+    before_modules = set(sys.modules)
+    sys.path.insert(0, str(stack_dir))
+    try:
+        return run_function(
+            lambda: runpy.run_path(str(stack_dir / "__main__.py"), run_name="__main__"),
+            project=project,
+            stack=stack,
+            preview=preview,
+            config=values,
+            stack_outputs=stack_outputs,
+            cwd=stack_dir,
+        )
+    finally:
+        sys.path[:] = before_path
+        for name in set(sys.modules) - before_modules:
+            module = sys.modules.get(name)
+            if module is not None and str(getattr(module, "__file__", "") or "").startswith(str(stack_dir)):
+                del sys.modules[name]
+
+
+def run_function(
+    program: Callable[[], object],
+    *,
+    project: str,
+    stack: str,
+    preview: bool = True,
+    config: Mapping[str, str] | None = None,
+    stack_outputs: Mapping[str, Any] | None = None,
+    cwd: Path | None = None,
+) -> Capture:
+    """Run ``program`` as the Pulumi program of ``project``/``stack`` under mocks and record it.
+
+    ``config`` holds full keys (``aws:region``, ``aifab:...``) with string values, as the engine passes them.
+    """
+    values = dict(config or {})
+    capture = Capture(project=project, stack=stack, preview=preview)
+    region = values.get("aws:region", "us-east-1")
+    mocks = FabricatingMocks(
+        capture, preview=preview, account="123456789012", region=region, stack_outputs=stack_outputs or {}
+    )
+    monitor = CaptureMonitor(mocks, capture)
+    settings = rsettings.Settings(
+        project=project,
+        stack=stack,
+        monitor=monitor,
+        engine=MockEngine(None),
+        dry_run=preview,
+        organization="organization",
+        root_directory=str(cwd or Path.cwd()),
+    )
+    rsettings.configure(settings)
+    rsettings.SETTINGS.monitor_features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[attr-defined]
+    rsettings.SETTINGS.callbacks = None  # type: ignore[attr-defined]
+    rsettings.ROOT.set(None)
+    rconfig.set_all_config(values, [])
+    before_cwd = os.getcwd()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with _watch_applies(capture):
+            loop.run_until_complete(pulumi.runtime.stack.run_in_stack(program))  # type: ignore[arg-type]
+    except Exception as exc:  # the program's own error, as the engine would report it
+        raise ProgramFailed(str(exc), capture) from exc
+    finally:
+        loop.close()
+        asyncio.set_event_loop(asyncio.new_event_loop())  # not None: a later set_mocks needs a loop
+        os.chdir(before_cwd)
+        rconfig.set_all_config({}, [])
+    return capture
+
+
+__all__ = [
+    "Capture",
+    "CaptureMonitor",
+    "FabricatingMocks",
+    "ProgramFailed",
+    "Record",
+    "run_function",
+    "run_program",
+    "stack_config",
+]
