@@ -82,7 +82,7 @@ class StackContext:
         env_id = self.environment_of(component) if component is not None else self.env
         env = self.model.environments.get(env_id) if env_id else None
         if env is not None and env.kubernetes_namespace:
-            return env.kubernetes_namespace
+            return str(env.kubernetes_namespace)
         return slug(f"{self.design.name}-{env_id}" if env_id else self.design.name)
 
     def site_of(self, component: Component) -> Component | None:
@@ -94,13 +94,13 @@ class StackContext:
         site = self.site_of(component)
         region = getattr(site, "region", None) or getattr(component, "key_region", None)
         if isinstance(region, str):
-            return region
+            return str(region)
         configured = pulumi.Config("aws").get("region")
         if configured:
             return configured
         sites = [s for s in self.of_kind("site") if getattr(s, "region", None)]
         if len(sites) == 1:
-            return str(sites[0].region)  # type: ignore[attr-defined]
+            return str(getattr(sites[0], "region"))
         raise pulumi.RunError(
             f"{component.id}: no AWS region: give it a site with a region, or set `pulumi config set aws:region`"
         )

@@ -16,17 +16,22 @@ resolve mode every declared output is fabricated from the SDK classes so every `
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import contextlib
 import contextvars
+import gc
 import hashlib
 import json
+import logging
 import os
 import runpy
 import sys
+import types
+import typing
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ from google.protobuf import json_format
 from pulumi.runtime import config as rconfig
 from pulumi.runtime import settings as rsettings
 from pulumi.runtime.mocks import MockEngine, MockMonitor
+from pulumi.runtime.proto import engine_pb2
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -92,6 +98,8 @@ class Capture:
     created_in_apply: list[str] = field(default_factory=list)
     """``type::name`` of resources constructed inside an ``apply`` (the engine cannot preview them)."""
     warnings: list[str] = field(default_factory=list)
+    """Warnings the program logged (``pulumi.log.warn``) and the recorder's own notes."""
+    errors: list[str] = field(default_factory=list)
     invokes: list[str] = field(default_factory=list)
 
     def resources(self, *, providers: bool = False) -> list[Record]:
@@ -156,7 +164,7 @@ class CaptureMonitor(MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type != STACK_TYPE and urn in self.capture.records:
             raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == STACK_TYPE:
             return response
         wire = json_format.MessageToDict(request.object)
@@ -187,7 +195,7 @@ class CaptureMonitor(MockMonitor):
             self.capture.outputs = outputs
         else:
             self.capture.component_outputs[request.urn] = outputs
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 # What the AWS invokes return, under their wire names; the account id is the design's when it names one.
@@ -213,47 +221,57 @@ def _invoke_table(account: str, region: str) -> dict[str, Callable[[Mapping[str,
     }
 
 
-@cache
-def _resource_classes() -> dict[str, type[pulumi.Resource]]:
-    found: dict[str, type[pulumi.Resource]] = {}
-    stack: list[type[Any]] = [pulumi.CustomResource]
-    while stack:
-        cls = stack.pop()
-        token = getattr(cls, "pulumi_type", None)
-        if isinstance(token, str):
-            found.setdefault(token, cls)
-        stack.extend(cls.__subclasses__())
-    return found
+_CLASSES: dict[str, type[pulumi.Resource]] = {}
 
 
-def _declared_outputs(token: str) -> dict[str, str]:
-    """Wire name -> return annotation of every output property the SDK class declares."""
-    cls = _resource_classes().get(token)
+def _resource_class(token: str) -> type[pulumi.Resource] | None:
+    """The SDK class for ``token`` (provider modules load lazily, so walk again on a miss)."""
+    if token not in _CLASSES:
+        stack: list[type[Any]] = [pulumi.CustomResource]
+        while stack:
+            cls = stack.pop()
+            found = getattr(cls, "pulumi_type", None)
+            if isinstance(found, str):
+                _CLASSES.setdefault(found, cls)
+            stack.extend(cls.__subclasses__())
+    return _CLASSES.get(token)
+
+
+def _declared_outputs(token: str) -> dict[str, Any]:
+    """Wire name -> the value type of every output property the SDK class declares."""
+    cls = _resource_class(token)
     if cls is None:
         return {}
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         for member in vars(klass).values():
             fget = getattr(member, "fget", None)
             wire = getattr(fget, "_pulumi_name", None)
             if isinstance(wire, str):
-                out[wire] = str(getattr(fget, "__annotations__", {}).get("return", ""))
+                returned = getattr(fget, "__annotations__", {}).get("return")
+                args = typing.get_args(returned)
+                out[wire] = args[0] if args else Any
     return out
 
 
-def _fabricate(annotation: str, name: str, wire: str) -> Any:
-    inner = annotation.removeprefix("pulumi.Output[").removesuffix("]").removeprefix("Optional[")
-    if inner.startswith(("Sequence", "list", "List")):
+def _fabricate(value_type: Any, name: str, wire: str) -> Any:
+    args = typing.get_args(value_type)
+    if typing.get_origin(value_type) in (typing.Union, types.UnionType):
+        value_type = next((a for a in args if a is not type(None)), Any)
+    origin = typing.get_origin(value_type) or value_type
+    if origin in (list, collections.abc.Sequence):
         return []
-    if inner.startswith(("Mapping", "dict", "Dict")) or "outputs." in inner:
+    if origin in (dict, collections.abc.Mapping):
         return {}
-    if inner.startswith("int"):
-        return 1
-    if inner.startswith("float"):
-        return 1.0
-    if inner.startswith("bool"):
+    if value_type is bool:
         return False
-    return f"{name}-{wire}"
+    if value_type is int:
+        return 1
+    if value_type is float:
+        return 1.0
+    if value_type is str or value_type is Any:
+        return f"{name}-{wire}"
+    return {}  # an output object type
 
 
 def _hash7(name: str) -> str:
@@ -289,8 +307,8 @@ class FabricatingMocks(pulumi.runtime.Mocks):
             if autoname in declared and autoname not in state:
                 state[autoname] = f"{args.name}-{_hash7(args.name)}"
         if not self.preview:
-            for wire, annotation in declared.items():
-                state.setdefault(wire, _fabricate(annotation, args.name, wire))
+            for wire, value_type in declared.items():
+                state.setdefault(wire, _fabricate(value_type, args.name, wire))
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
@@ -298,7 +316,21 @@ class FabricatingMocks(pulumi.runtime.Mocks):
         answer = self.invokes.get(args.token)
         if answer is None:
             raise NotImplementedError(f"offline preview has no answer for invoke {args.token}")
-        return answer(args.args), None
+        return answer(args.args), []
+
+
+class _RecordingEngine(MockEngine):
+    """The engine's log: warnings and errors land in the capture (as ``pulumi preview`` prints them)."""
+
+    def __init__(self, capture: Capture) -> None:
+        super().__init__(logging.getLogger("aifab.preview"))
+        self.capture = capture
+
+    def Log(self, request: Any) -> None:
+        if request.severity == engine_pb2.WARNING:
+            self.capture.warnings.append(request.message)
+        elif request.severity == engine_pb2.ERROR:
+            self.capture.errors.append(request.message)
 
 
 _IN_APPLY: contextvars.ContextVar[bool] = contextvars.ContextVar("aifab_in_apply", default=False)
@@ -410,17 +442,18 @@ def run_function(
         project=project,
         stack=stack,
         monitor=monitor,
-        engine=MockEngine(None),
+        engine=_RecordingEngine(capture),
         dry_run=preview,
         organization="organization",
         root_directory=str(cwd or Path.cwd()),
     )
     rsettings.configure(settings)
-    rsettings.SETTINGS.monitor_features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[attr-defined]
-    rsettings.SETTINGS.callbacks = None  # type: ignore[attr-defined]
+    rsettings.SETTINGS.monitor_features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[no-untyped-call]
+    rsettings.SETTINGS.callbacks = None
     rsettings.ROOT.set(None)
     rconfig.set_all_config(values, [])
     before_cwd = os.getcwd()
+    _close_spare_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     if cwd is not None:
@@ -431,11 +464,36 @@ def run_function(
     except Exception as exc:  # the program's own error, as the engine would report it
         raise ProgramFailed(str(exc), capture) from exc
     finally:
-        loop.close()
-        asyncio.set_event_loop(asyncio.new_event_loop())  # not None: a later set_mocks needs a loop
+        _shut_down(loop)
+        _leave_spare_loop()
         os.chdir(before_cwd)
         rconfig.set_all_config({}, [])
     return capture
+
+
+_spare: list[asyncio.AbstractEventLoop] = []
+
+
+def _shut_down(loop: asyncio.AbstractEventLoop) -> None:
+    """Close the run's loop and collect the loops the SDK's mock monitor left in its executor threads."""
+    with contextlib.suppress(Exception):
+        loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # the SDK never closes its per-thread loops
+        gc.collect()
+
+
+def _leave_spare_loop() -> None:
+    """Leave an open current loop (not None: a later ``set_mocks`` needs one); closed by the next run."""
+    spare = asyncio.new_event_loop()
+    _spare.append(spare)
+    asyncio.set_event_loop(spare)
+
+
+def _close_spare_loop() -> None:
+    while _spare:
+        _spare.pop().close()
 
 
 __all__ = [
