@@ -1,96 +1,135 @@
-"""Each reference architecture's Pulumi program runs under the SDK's mock monitor, per environment."""
+"""Each reference architecture's Pulumi program, run per environment under the SDK mocks and recorded.
+
+The recorder (:mod:`aifab.preview.capture`) sees what the engine would: every resource with its parent,
+provider and dependencies. A stack builds exactly its environment's components; a design ``aifab check``
+fails registers nothing at all.
+"""
 
 from __future__ import annotations
 
-import runpy
 import shutil
 from pathlib import Path
-from typing import Any
 
-import pulumi
 import pytest
+import yaml
 
 from aifab.design.environments import EnvironmentModel
 from aifab.design.loader import load_design
+from aifab.preview.capture import Capture, ProgramFailed, run_program
 
 from ..conftest import FIXTURES, reference_stacks
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, object]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return {}, []
-
-
-def _run(stack_dir: Path, stack: str) -> dict[str, object]:
-    pulumi.runtime.set_mocks(_Mocks(), project=stack_dir.name, stack=stack, preview=True)
-    return runpy.run_path(str(stack_dir / "__main__.py"), run_name="__main__")
+@pytest.fixture(autouse=True)
+def _pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIFAB_TODAY", "2026-12-01")  # dated facts in the stacks are judged as of this day
 
 
 def _environments(stack: Path) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack.glob("Pulumi.*.yaml"))
 
 
-@pytest.mark.parametrize(
-    ("stack", "env"),
-    [(s, e) for s in reference_stacks() for e in _environments(s)],
-    ids=lambda v: v.name if isinstance(v, Path) else v,
-)
-def test_program_validates_its_environment(stack: Path, env: str) -> None:
-    run = _run(stack, env)["stack"]
-    assert run.result.valid  # type: ignore[attr-defined]
-    assert run.loaded.env == env  # type: ignore[attr-defined]
+STACK_ENVS = [(s, e) for s in reference_stacks() for e in _environments(s)]
 
 
-@pytest.mark.parametrize("stack", reference_stacks(), ids=lambda p: p.name)
-def test_each_stack_deploys_its_own_environment_and_nothing_of_another(stack: Path) -> None:
-    deployed = {env: [c.id for c in _run(stack, env)["stack"].components] for env in _environments(stack)}  # type: ignore[attr-defined]
-    design = load_design(stack).design
+def _ids(value: object) -> str:
+    return value.name if isinstance(value, Path) else str(value)
+
+
+def _components(capture: Capture) -> dict[str, str]:
+    """Realised design components: id -> type token."""
+    return {r.name: r.type for r in capture.resources() if r.type.startswith("aifab:") and r.parent == ""}
+
+
+@pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
+def test_program_builds_exactly_its_environment(stack: Path, env: str) -> None:
+    capture = run_program(stack, env)
+    design = load_design(stack, env=env).design
     model = EnvironmentModel.of(design)
-    for env, ids in deployed.items():
-        assert ids, f"stack {env} deploys nothing"
-        assert {model.deployer(design.component(i)) for i in ids} == {env}
-    everything = [i for ids in deployed.values() for i in ids]
-    assert sorted(everything) == sorted(c.id for c in design.components if c.deployable)  # each exactly once
-    host = model.host
-    shared = [c.id for c in design.components if c.deployable and model.owner(c) is None]
-    assert host is not None and set(shared) <= set(deployed[host])
+    expected = {c.id: f"aifab:{c.area}:{type(c).__name__}" for c in model.deployed_by(env)}
+    assert _components(capture) == expected
+    assert capture.outputs["environment"] == env
+    assert sorted(capture.outputs["components"]) == sorted(expected)
+    assert capture.created_in_apply == []
+    for record in capture.resources():  # every cloud resource belongs to a design component
+        if not record.type.startswith(("aifab:", "pulumi:pulumi:StackReference")):
+            assert record.parent, f"{record.type} {record.name} has no parent component"
+
+
+@pytest.mark.parametrize("stack", reference_stacks(), ids=_ids)
+def test_each_component_is_deployed_by_exactly_one_stack(stack: Path) -> None:
+    deployed = {env: _components(run_program(stack, env)) for env in _environments(stack)}
+    design = load_design(stack).design
+    everything = sorted(i for built in deployed.values() for i in built)
+    assert everything == sorted(c.id for c in design.components if c.deployable)
+
+
+def _copy(stack: Path, tmp_path: Path, name: str = "copy") -> Path:
+    target = tmp_path / name
+    shutil.copytree(stack, target)
+    return target
+
+
+def test_a_design_check_fails_registers_nothing(tmp_path: Path) -> None:
+    stack = _copy(Path("stacks/eu-sovereign-inference"), tmp_path)
+    config = yaml.safe_load((stack / "Pulumi.prod.yaml").read_text())
+    config["config"]["aifab:overrides"] = {"eks-serve": {"endpoint_public": True}}
+    (stack / "Pulumi.prod.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ProgramFailed) as failed:
+        run_program(stack, "prod")
+    assert "1 mandatory finding(s) stand; nothing was registered" in failed.value.message
+    assert "SEC-EKS-001" in failed.value.message and "eks-serve" in failed.value.message
+    assert failed.value.capture.records == {}
+    # the other stack is not judged by prod's overrides, and still builds
+    assert run_program(stack, "dev").resources()
+
+
+def test_an_expired_waiver_on_a_mandatory_rule_refuses_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIFAB_TODAY", "2031-01-01")  # every dated fact in the stack has expired by then
+    with pytest.raises(ProgramFailed, match="mandatory finding") as failed:
+        run_program(Path("stacks/uk-sovereign-training"), "prod")
+    assert failed.value.capture.records == {}
+
+
+def test_a_bad_today_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIFAB_TODAY", "tomorrow")
+    with pytest.raises(ProgramFailed, match="AIFAB_TODAY must be a date"):
+        run_program(reference_stacks()[0], "dev")
 
 
 def test_a_stack_named_after_no_environment_is_refused(tmp_path: Path) -> None:
-    stack = tmp_path / "stray"
-    shutil.copytree(reference_stacks()[0], stack)
+    stack = _copy(reference_stacks()[0], tmp_path)
     (stack / "Pulumi.staging.yaml").write_text("config: {}\n")
-    with pytest.raises(pulumi.RunError, match="stack 'staging' is not an environment of the design"):
-        _run(stack, "prod")
+    with pytest.raises(ProgramFailed, match="stack 'staging' is not an environment of the design"):
+        run_program(stack, "prod")
+
+
+def test_unusable_design_is_refused_with_its_message(tmp_path: Path) -> None:
+    stack = _copy(reference_stacks()[0], tmp_path)
+    (stack / "design.py").unlink()
+    shutil.copy(FIXTURES / "broken_syntax.yaml", stack / "design.yaml")
+    with pytest.raises(ProgramFailed, match=r"design cannot be used:\n.*malformed YAML") as failed:
+        run_program(stack, "dev")
+    assert failed.value.capture.records == {}
+
+
+def test_invalid_design_never_reaches_the_cloud(tmp_path: Path) -> None:
+    stack = _copy(reference_stacks()[0], tmp_path)
+    (stack / "design.py").unlink()
+    shutil.copy(FIXTURES / "broken_links.yaml", stack / "design.yaml")
+    for file in stack.glob("Pulumi.*.yaml"):
+        file.unlink()
+    (stack / "Pulumi.dev.yaml").write_text("config: {}\n")
+    with pytest.raises(ProgramFailed, match="mandatory finding") as failed:
+        run_program(stack, "dev")
+    assert failed.value.capture.records == {}
 
 
 def test_every_stack_is_a_python_pulumi_project_with_dev_and_prod() -> None:
-    import yaml
-
     for stack in reference_stacks():
         project = yaml.safe_load((stack / "Pulumi.yaml").read_text())
         assert project["name"] == stack.name
         assert project["runtime"]["name"] == "python"
         assert {"dev", "prod"} <= set(_environments(stack))
-
-
-def test_unusable_design_is_refused_with_its_message(tmp_path: Path) -> None:
-    stack = tmp_path / "unusable"
-    shutil.copytree(reference_stacks()[0], stack)
-    (stack / "design.py").unlink()
-    shutil.copy(FIXTURES / "broken_syntax.yaml", stack / "design.yaml")
-    with pytest.raises(pulumi.RunError, match=r"design cannot be used:\n.*malformed YAML"):
-        _run(stack, "dev")
-
-
-def test_invalid_design_never_reaches_the_cloud(tmp_path: Path) -> None:
-    stack = tmp_path / "broken"
-    shutil.copytree(reference_stacks()[0], stack)
-    (stack / "design.py").unlink()
-    shutil.copy(FIXTURES / "broken_links.yaml", stack / "design.yaml")
-    (stack / "Pulumi.dev.yaml").write_text("config: {}\n")
-    with pytest.raises(pulumi.RunError, match="design is invalid"):
-        _run(stack, "dev")
+        main = (stack / "__main__.py").read_text()
+        assert "run_stack(Path(__file__).parent)" in main

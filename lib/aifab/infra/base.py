@@ -63,9 +63,21 @@ class Realised(pulumi.ComponentResource, Generic[C]):
         """Config values a real deploy of ``component`` must have; none by default."""
         return []
 
+    @classmethod
+    def reads(cls, component: C, ctx: StackContext) -> list[str]:
+        """Components whose outputs :meth:`build` reads without a link to them (an EFA fabric reads the VPC of
+        its pools' cluster): when this stack deploys them, they are built first. None by default."""
+        return []
+
     def child(self, **options: Any) -> pulumi.ResourceOptions:
-        """Options for a child: parented here (children inherit this component's providers)."""
-        return pulumi.ResourceOptions(parent=self, **options)
+        """Options for a child: parented here, and depending on every component this one links to.
+
+        The engine does not pass a component's ``depends_on`` down to its children, so each child carries
+        it: a node group waits for its fabric's security group even where no output ties them.
+        """
+        linked: list[pulumi.Resource] = [c for c in self.ctx.depends_on(self.component) if c is not self]
+        extra = options.pop("depends_on", None) or []
+        return pulumi.ResourceOptions(parent=self, depends_on=[*linked, *extra], **options)
 
     def publish(self, **outputs: Any) -> None:
         """Outputs other components (and, exported under the component id, other stacks) read."""

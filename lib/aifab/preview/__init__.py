@@ -4,6 +4,7 @@
 :mod:`aifab.preview.capture`); the result is the plan a reviewer reads and the resource-level rules judge.
 """
 
-from .capture import Capture, ProgramFailed, Record, run_program
+from .capture import Capture, ProgramFailed, Record, run_function, run_program
+from .summary import summarise
 
-__all__ = ["Capture", "ProgramFailed", "Record", "run_program"]
+__all__ = ["Capture", "ProgramFailed", "Record", "run_function", "run_program", "summarise"]
