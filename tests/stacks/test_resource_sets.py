@@ -48,7 +48,7 @@ def test_links_become_dependencies(stack: Path, env: str) -> None:
     capture = captured(stack, env)
     design = load_design(stack, env=env).design
     mine = {c.id for c in EnvironmentModel.of(design).deployed_by(env)}
-    missing = []
+    missing: list[str] = []
     for component in design.components:
         if component.id not in mine:
             continue
