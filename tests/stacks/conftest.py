@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -11,13 +12,24 @@ from aifab.preview.capture import Capture, run_program
 TODAY = "2026-12-01"
 
 
+NEEDED = re.compile(r"`pulumi config set (?:--secret )?aifab:([\w.-]+) <value>`")
+
+
+def deploy_config(preview: Capture) -> dict[str, str]:
+    """A stand-in value for every config key a preview reported a real deploy needs."""
+    return {f"aifab:{key}": f"stand-in-{key}" for w in preview.warnings for key in NEEDED.findall(w)}
+
+
 @cache
 def captured(stack: Path, env: str, preview: bool = True) -> Capture:
-    """The recorded run of ``stack`` as ``env`` (offline, no config beyond its Pulumi.<env>.yaml)."""
+    """The recorded run of ``stack`` as ``env``: a preview with nothing but its Pulumi.<env>.yaml, or a
+    resolved run (as ``pulumi up`` would) with stand-ins for the config a real deploy needs."""
     before = os.environ.get("AIFAB_TODAY")
     os.environ["AIFAB_TODAY"] = TODAY
     try:
-        return run_program(stack, env, preview=preview)
+        if preview:
+            return run_program(stack, env)
+        return run_program(stack, env, preview=False, config=deploy_config(captured(stack, env)))
     finally:
         if before is None:
             del os.environ["AIFAB_TODAY"]

@@ -18,6 +18,7 @@ from aifab.design.loader import load_design
 from aifab.preview.capture import Capture, ProgramFailed, run_program
 
 from ..conftest import FIXTURES, reference_stacks
+from .conftest import captured, deploy_config
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def _components(capture: Capture) -> dict[str, str]:
 
 @pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
 def test_program_builds_exactly_its_environment(stack: Path, env: str) -> None:
-    capture = run_program(stack, env)
+    capture = captured(stack, env)
     design = load_design(stack, env=env).design
     model = EnvironmentModel.of(design)
     expected = {c.id: f"aifab:{c.area}:{type(c).__name__}" for c in model.deployed_by(env)}
@@ -58,7 +59,7 @@ def test_program_builds_exactly_its_environment(stack: Path, env: str) -> None:
 
 @pytest.mark.parametrize("stack", reference_stacks(), ids=_ids)
 def test_each_component_is_deployed_by_exactly_one_stack(stack: Path) -> None:
-    deployed = {env: _components(run_program(stack, env)) for env in _environments(stack)}
+    deployed = {env: _components(captured(stack, env)) for env in _environments(stack)}
     design = load_design(stack).design
     everything = sorted(i for built in deployed.values() for i in built)
     assert everything == sorted(c.id for c in design.components if c.deployable)
@@ -82,6 +83,21 @@ def test_a_design_check_fails_registers_nothing(tmp_path: Path) -> None:
     assert failed.value.capture.records == {}
     # the other stack is not judged by prod's overrides, and still builds
     assert run_program(stack, "dev").resources()
+
+
+@pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
+def test_config_only_a_deploy_has_is_reported_by_preview_and_required_by_up(stack: Path, env: str) -> None:
+    preview = captured(stack, env)
+    needed = deploy_config(preview)
+    if not needed:
+        assert run_program(stack, env, preview=False).resources()
+        return
+    with pytest.raises(ProgramFailed, match="needs config the stack does not set; nothing was registered") as up:
+        run_program(stack, env, preview=False)
+    assert up.value.capture.records == {}
+    for key in needed:
+        assert f"pulumi config set --secret {key} <value>" in up.value.message or key in up.value.message
+    assert captured(stack, env, preview=False).resources()  # with them set, the deploy goes ahead
 
 
 def test_an_expired_waiver_on_a_mandatory_rule_refuses_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
