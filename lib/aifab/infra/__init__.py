@@ -26,6 +26,22 @@ def missing_config(ctx: StackContext, components: Sequence[Component]) -> list[C
     return [need for need in needs if not ctx.has_setting(need.key)]
 
 
+def build_order(ctx: StackContext, components: Sequence[Component]) -> list[Component]:
+    """``components`` in deployment order, except that a component also comes after what its realiser
+    :meth:`~Realised.reads` of this stack without linking to it (stable otherwise)."""
+    pending = list(components)
+    here = {c.id for c in pending}
+    needs = {c.id: {link.target for link in c.links()} | set(REALISERS[c.kind].reads(c, ctx)) for c in pending}
+    done: set[str] = set()
+    order: list[Component] = []
+    while pending:
+        ready = (i for i, c in enumerate(pending) if all(n in done or n not in here or n == c.id for n in needs[c.id]))
+        # a cycle through reads keeps deployment order, and ctx.output names the culprit
+        order.append(pending.pop(next(ready, 0)))
+        done.add(order[-1].id)
+    return order
+
+
 def realise(ctx: StackContext, components: Sequence[Component]) -> dict[str, Realised[Any]]:
     """Build ``components`` (in deployment order) as Pulumi resources; links become dependencies.
 
@@ -40,11 +56,20 @@ def realise(ctx: StackContext, components: Sequence[Component]) -> dict[str, Rea
         raise pulumi.RunError(f"this deploy needs config the stack does not set; nothing was registered:\n{lines}")
     for need in missing:
         pulumi.log.warn(f"{need.component}: {need.why} is not set; a real deploy needs `{need.command}`")
-    for component in components:
+    for component in build_order(ctx, components):
         realiser = REALISERS[component.kind]
         opts = pulumi.ResourceOptions(depends_on=ctx.depends_on(component))
         ctx.built[component.id] = realiser(component, ctx, opts)
     return dict(ctx.built)
 
 
-__all__ = ["REALISERS", "ConfigNeed", "Realised", "StackContext", "missing_config", "realise", "realises"]
+__all__ = [
+    "REALISERS",
+    "ConfigNeed",
+    "Realised",
+    "StackContext",
+    "build_order",
+    "missing_config",
+    "realise",
+    "realises",
+]
