@@ -27,6 +27,10 @@ CHARTS: dict[str, Chart] = {
     "gpu-operator": Chart("gpu-operator", "v25.3.0", "https://helm.ngc.nvidia.com/nvidia"),
     "network-operator": Chart("network-operator", "25.4.0", "https://helm.ngc.nvidia.com/nvidia"),
     "efa-device-plugin": Chart("aws-efa-k8s-device-plugin", "v0.5.6", "https://aws.github.io/eks-charts"),
+    "qdrant": Chart("qdrant", "1.16.3", "https://qdrant.github.io/qdrant-helm"),
+    "weaviate": Chart("weaviate", "17.7.0", "https://weaviate.github.io/weaviate-helm"),
+    "milvus": Chart("milvus", "4.2.49", "https://zilliztech.github.io/milvus-helm"),
+    "pgvector": Chart("oci://registry-1.docker.io/bitnamicharts/postgresql", "16.7.27", ""),
 }
 """Pinned charts by role. Area modules add theirs here (monitoring, MLflow, vector databases...)."""
 
@@ -34,11 +38,19 @@ POD_SECURITY = "pod-security.kubernetes.io"
 
 
 def namespace(
-    name: str, labels: dict[str, str], *, enforce: str = "restricted", opts: pulumi.ResourceOptions
+    name: str,
+    labels: dict[str, str],
+    *,
+    enforce: str = "restricted",
+    opts: pulumi.ResourceOptions,
+    resource_name: str | None = None,
 ) -> k8s.core.v1.Namespace:
-    """A namespace with Pod Security Admission labels (enforce, audit and warn at ``enforce``)."""
+    """A namespace with Pod Security Admission labels (enforce, audit and warn at ``enforce``).
+
+    ``resource_name`` (default ``ns-<name>``) keeps URNs apart when two clusters both hold namespace ``name``.
+    """
     return k8s.core.v1.Namespace(
-        f"ns-{name}",
+        resource_name or f"ns-{name}",
         metadata=k8s.meta.v1.ObjectMetaArgs(
             name=name,
             labels={
