@@ -27,6 +27,16 @@ CHARTS: dict[str, Chart] = {
     "gpu-operator": Chart("gpu-operator", "v25.3.0", "https://helm.ngc.nvidia.com/nvidia"),
     "network-operator": Chart("network-operator", "25.4.0", "https://helm.ngc.nvidia.com/nvidia"),
     "efa-device-plugin": Chart("aws-efa-k8s-device-plugin", "v0.5.6", "https://aws.github.io/eks-charts"),
+    "mlflow": Chart("mlflow", "1.7.3", "https://community-charts.github.io/helm-charts"),
+    "postgresql": Chart("oci://registry-1.docker.io/bitnamicharts/postgresql", "16.7.27", ""),
+    "kubeflow-trainer": Chart("oci://ghcr.io/kubeflow/charts/kubeflow-trainer", "2.2.0", ""),
+    "argo-workflows": Chart("argo-workflows", "1.0.19", "https://argoproj.github.io/argo-helm"),
+    "airflow": Chart("airflow", "1.16.0", "https://airflow.apache.org"),
+    "kube-prometheus-stack": Chart(
+        "kube-prometheus-stack", "91.5.0", "https://prometheus-community.github.io/helm-charts"
+    ),
+    "dcgm-exporter": Chart("dcgm-exporter", "3.5.0", "https://nvidia.github.io/dcgm-exporter/helm-charts"),
+    "datadog": Chart("datadog", "3.123.0", "https://helm.datadoghq.com"),
     "qdrant": Chart("qdrant", "1.16.3", "https://qdrant.github.io/qdrant-helm"),
     "weaviate": Chart("weaviate", "17.7.0", "https://weaviate.github.io/weaviate-helm"),
     "milvus": Chart("milvus", "4.2.49", "https://zilliztech.github.io/milvus-helm"),
