@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import re
 from functools import cache
 from pathlib import Path
@@ -29,7 +32,11 @@ def captured(stack: Path, env: str, preview: bool = True) -> Capture:
     try:
         if preview:
             return run_program(stack, env)
-        return run_program(stack, env, preview=False, config=deploy_config(captured(stack, env)))
+        # a real deploy writes files beside the program (an on-prem bill of materials): run a copy
+        copy = Path(tempfile.mkdtemp(prefix=f"aifab-{stack.name}-")) / stack.name
+        shutil.copytree(stack, copy, ignore=shutil.ignore_patterns("__pycache__", "bom"))
+        atexit.register(shutil.rmtree, copy.parent, True)
+        return run_program(copy, env, preview=False, config=deploy_config(captured(stack, env)))
     finally:
         if before is None:
             del os.environ["AIFAB_TODAY"]
