@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
-import re
 from functools import cache
 from pathlib import Path
 
