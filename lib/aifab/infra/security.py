@@ -37,6 +37,11 @@ def _document(*statements: dict[str, Any]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+def _known(values: list[pulumi.Output[Any]], template: str = "{}") -> pulumi.Output[list[str]]:
+    """``values`` formatted with ``template``, leaving out those another stack has not exported yet (None)."""
+    return pulumi.Output.all(*values).apply(lambda found: [template.format(v) for v in found if v is not None])
+
+
 # --- key management ---------------------------------------------------------------------------------
 
 
@@ -467,13 +472,13 @@ class AccessControl(Realised[bp.AccessControl]):
         lakes = [c for c in lakes if lake_class(self.ctx, c) in reads]
         if lakes:
             arns = [self.ctx.output(c.id, "bucket_arn") for c in lakes]
-            out.append({"Sid": "ListLakes", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": arns})
+            out.append({"Sid": "ListLakes", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": _known(arns)})
             out.append(
                 {
                     "Sid": "ReadLakeObjects",
                     "Effect": "Allow",
                     "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                    "Resource": [pulumi.Output.concat(a, "/*") for a in arns],
+                    "Resource": _known(arns, "{}/*"),
                 }
             )
             keys = dict.fromkeys(k for c in lakes if isinstance(k := getattr(c, "encrypted_by", None), str))
@@ -483,7 +488,7 @@ class AccessControl(Realised[bp.AccessControl]):
                         "Sid": "DecryptLakeObjects",
                         "Effect": "Allow",
                         "Action": "kms:Decrypt",
-                        "Resource": [self.ctx.output(k, "key_arn") for k in keys],
+                        "Resource": _known([self.ctx.output(k, "key_arn") for k in keys]),
                         "Condition": {"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}},
                     }
                 )
@@ -495,7 +500,7 @@ class AccessControl(Realised[bp.AccessControl]):
                     "Sid": "GovernedClusters",
                     "Effect": "Allow",
                     "Action": actions,
-                    "Resource": [self._cluster_arn(c, part) for c in clusters],
+                    "Resource": _known([self._cluster_arn(c, part) for c in clusters]),
                 }
             )
             if "eks:ListNodegroups" in actions or "eks:DescribeNodegroup" in actions:
@@ -504,10 +509,10 @@ class AccessControl(Realised[bp.AccessControl]):
                         "Sid": "GovernedNodegroups",
                         "Effect": "Allow",
                         "Action": [a for a in actions if "Nodegroup" in a or "Addon" in a],
-                        "Resource": [
-                            pulumi.Output.concat(self._cluster_arn(c, part, "nodegroup"), "/*") for c in clusters
-                        ]
-                        + [pulumi.Output.concat(self._cluster_arn(c, part, "addon"), "/*") for c in clusters],
+                        "Resource": _known(
+                            [self._cluster_arn(c, part, kind) for kind in ("nodegroup", "addon") for c in clusters],
+                            "{}/*",
+                        ),
                     }
                 )
         if any(g.trail_read for g in grants):
@@ -521,17 +526,15 @@ class AccessControl(Realised[bp.AccessControl]):
             )
         return out
 
-    def _cluster_arn(self, cluster: Component, part: pulumi.Output[str], kind: str = "cluster") -> pulumi.Output[str]:
+    def _cluster_arn(
+        self, cluster: Component, part: pulumi.Output[str], kind: str = "cluster"
+    ) -> pulumi.Output[str | None]:
         """The ARN of a governed EKS cluster (``kind`` ``nodegroup``/``addon``: their ARN prefix)."""
         env = self.ctx.model.environments.get(self.ctx.environment_of(cluster) or "")
         account: pulumi.Input[str] = getattr(env, "aws_account_id", None) or account_id(self.ctx.aws(self.component))
-        return pulumi.Output.format(
-            "arn:{0}:eks:{1}:{2}:{3}/{4}",
-            part,
-            self.ctx.region_of(cluster),
-            account,
-            kind,
-            self.ctx.output(cluster.id, "cluster_name"),
+        region = self.ctx.region_of(cluster)
+        return pulumi.Output.all(part, account, self.ctx.output(cluster.id, "cluster_name")).apply(
+            lambda v: f"arn:{v[0]}:eks:{region}:{v[1]}:{kind}/{v[2]}" if v[2] is not None else None
         )
 
     def _rbac(self, cluster: Component, iam_roles: dict[str, aws.iam.Role], aws_opts: pulumi.ResourceOptions) -> None:
