@@ -40,7 +40,9 @@ import pulumi.runtime
 import yaml
 from google.protobuf import json_format
 from pulumi.runtime import config as rconfig
+from pulumi.runtime import mocks as mocks_module
 from pulumi.runtime import settings as rsettings
+from pulumi.runtime import sync_await as sync_await_module
 from pulumi.runtime.mocks import MockEngine, MockMonitor
 from pulumi.runtime.proto import engine_pb2
 
@@ -366,6 +368,34 @@ def _watch_applies(capture: Capture) -> Iterator[None]:
         pulumi.Resource.__init__ = original_init  # type: ignore[method-assign]
 
 
+@contextlib.contextmanager
+def _thread_loops_closed() -> Iterator[None]:
+    """The mock monitor makes an event loop in each worker thread it runs in and never closes it; close them."""
+    created: list[asyncio.AbstractEventLoop] = []
+
+    def ensure() -> asyncio.AbstractEventLoop:
+        try:
+            return asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            created.append(loop)
+            return loop
+
+    modules = (vars(mocks_module), vars(sync_await_module))
+    originals = [module["_ensure_event_loop"] for module in modules]
+    for module in modules:
+        module["_ensure_event_loop"] = ensure
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, originals, strict=True):
+            module["_ensure_event_loop"] = original
+        for loop in created:
+            if not loop.is_running():
+                loop.close()
+
+
 def stack_config(stack_dir: Path, stack: str) -> dict[str, str]:
     """``Pulumi.<stack>.yaml``'s config as the engine passes it: full keys, objects as JSON strings."""
     file = stack_dir / f"Pulumi.{stack}.yaml"
@@ -459,7 +489,7 @@ def run_function(
     if cwd is not None:
         os.chdir(cwd)
     try:
-        with _watch_applies(capture):
+        with _watch_applies(capture), _thread_loops_closed():
             loop.run_until_complete(pulumi.runtime.stack.run_in_stack(program))  # type: ignore[arg-type]
     except Exception as exc:  # the program's own error, as the engine would report it
         raise ProgramFailed(str(exc), capture) from exc
