@@ -68,6 +68,7 @@ class Record:
     type: str
     name: str
     parent: str
+    """The parent's URN; empty for a resource at the top (the engine's parent is then the stack)."""
     custom: bool
     provider: str
     dependencies: tuple[str, ...]
@@ -177,7 +178,7 @@ class CaptureMonitor(MockMonitor):
             urn=response.urn,
             type=request.type,
             name=request.name,
-            parent=request.parent,
+            parent="" if not request.parent or request.parent.split("::")[2] == STACK_TYPE else request.parent,
             custom=request.custom,
             provider=request.provider,
             dependencies=tuple(request.dependencies),

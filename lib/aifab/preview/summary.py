@@ -35,9 +35,14 @@ def waits_for(capture: Capture, component: Record) -> list[str]:
 
 
 def summarise(capture: Capture) -> str:
-    """Components in registration (deployment) order, each with its resources as a tree, then totals."""
+    """Components in deployment order, each with its resources as a tree (by name: registration order is
+    not deterministic), then totals by type."""
     resources = capture.resources()
-    components = [r for r in resources if r.type.startswith("aifab:") and not r.parent]
+    order = {name: i for i, name in enumerate(capture.outputs.get("components") or [])}
+    components = sorted(
+        (r for r in resources if r.type.startswith("aifab:") and not r.parent),
+        key=lambda r: (order.get(r.name, len(order)), r.name),
+    )
     providers = [r for r in capture.resources(providers=True) if r.is_provider]
     lines = [
         f"# {capture.project} / {capture.stack}: {len(components)} components, "
@@ -50,7 +55,7 @@ def summarise(capture: Capture) -> str:
     loose = [r for r in resources if not r.parent and not r.type.startswith("aifab:")]
     if loose or providers:
         lines.append("outside components")
-        lines.extend(f"  {r.type}  {r.name}" for r in [*providers, *loose])
+        lines.extend(f"  {r.type}  {r.name}" for r in sorted([*providers, *loose], key=lambda r: (r.type, r.name)))
     lines.append("totals")
     counts = Counter(r.type for r in resources if r.custom)
     lines.extend(f"  {count:4d}  {type_}" for type_, count in sorted(counts.items()))
@@ -59,7 +64,7 @@ def summarise(capture: Capture) -> str:
 
 def _tree(capture: Capture, parent: Record, indent: str) -> list[str]:
     out: list[str] = []
-    for child in capture.children(parent):
+    for child in sorted(capture.children(parent), key=lambda r: (r.name, r.type)):
         out.append(f"{indent}{child.type}  {child.name}")
         out.extend(_tree(capture, child, indent + "  "))
     return out
