@@ -141,6 +141,7 @@ def test_eks_namespaces_policies_and_operators(preview: bool) -> None:
     gpu = releases["gpu-operator"]
     assert gpu.inputs["namespace"] == "gpu-operator" and gpu.inputs["version"]
     assert gpu.inputs["values"]["driver"] == {"enabled": False}  # the EKS NVIDIA AMI carries the driver
+    assert gpu.inputs["values"]["dcgmExporter"] == {"enabled": True}  # no monitoring component brings its own
     assert releases["aws-efa-k8s-device-plugin"].inputs["namespace"] == "kube-system"
     for r in (*capture.by_type(NS), *capture.by_type(RELEASE), deny):
         assert r.parent == component(capture, "KubernetesCluster", "eks").urn

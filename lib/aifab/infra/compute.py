@@ -223,6 +223,12 @@ class KubernetesCluster(Realised[ClusterSpec]):
                 resource_name=self.name("ns-gpu-operator"),
             )
             on_eks = c.provider == "eks"
+            # A monitoring component on this cluster that runs its own DCGM exporter owns GPU telemetry.
+            own_dcgm = any(
+                getattr(m, "gpu_telemetry", None) == "dcgm-exporter"
+                and getattr(m, "stack", None) == "prometheus-grafana"
+                for m in ctx.dependents(c.id, "monitoring")
+            )
             kube.release(
                 self.name("gpu-operator"),
                 "gpu-operator",
@@ -231,7 +237,7 @@ class KubernetesCluster(Realised[ClusterSpec]):
                 values={
                     "driver": {"enabled": not on_eks},
                     "toolkit": {"enabled": not on_eks},
-                    "dcgmExporter": {"enabled": True},
+                    "dcgmExporter": {"enabled": not own_dcgm},
                     "daemonsets": {"tolerations": [toleration(*GPU_TAINT)]},
                 },
                 opts=opts,
