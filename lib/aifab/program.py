@@ -102,7 +102,7 @@ def run_stack(stack_dir: Path) -> StackRun:
 class StackBuild:
     result: ValidationResult
     components: tuple[Component, ...]
-    """What this stack deploys, in deployment order; nothing of another environment."""
+    """What this stack deploys, in the order it was built; nothing of another environment."""
     realised: dict[str, Any]
     """Component id -> its :class:`aifab.infra.Realised` Pulumi component."""
 
@@ -134,9 +134,10 @@ def build_stack(design: Design, env: str | None, catalogue: Catalogue, *, today:
         today=today,
     )
     realised = realise(ctx, components)
+    components = tuple(design.component(i) for i in realised)  # build order: deployment order, refined
     pulumi.export("design", design.name)
     pulumi.export("environment", env)
-    pulumi.export("components", [c.id for c in components])
+    pulumi.export("components", list(realised))
     for component_id, component in realised.items():
         pulumi.export(component_id, component.outputs)
     return StackBuild(result=result, components=components, realised=realised)

@@ -159,7 +159,7 @@ def test_efa_fabric_is_built_after_the_vpc_of_its_pools(preview: bool) -> None:
     assert out["placement_group_name"].startswith("efa-placement-")  # autonamed: known even in preview
     if not preview:
         assert out["security_group_id"] == "efa-efa-id"
-    names = [r.name for r in capture.resources() if r.type.startswith("aifab:")]
+    names = capture.outputs["components"]  # the order they were built in
     assert names.index("vpc") < names.index("efa")
 
 

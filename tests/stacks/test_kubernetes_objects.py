@@ -28,7 +28,7 @@ def kubernetes_objects(capture: Capture) -> list[Record]:
 
 def _target(capture: Capture, record: Record) -> str:
     """The cluster or edge site whose provider sends ``record`` (providers are named ``k8s-<target>``)."""
-    provider_urn = record.provider.split("::")[0] if record.provider else ""
+    provider_urn = record.provider.rsplit("::", 1)[0] if record.provider else ""
     name = provider_urn.rsplit("::", 1)[-1]
     assert name.startswith("k8s-"), f"{record.type} {record.name} uses no aifab Kubernetes provider"
     return name[len("k8s-") :]
@@ -40,7 +40,7 @@ def _target(capture: Capture, record: Record) -> str:
     ids=lambda v: v.name if isinstance(v, Path) else str(v),
 )
 def test_kubernetes_objects_validate_against_the_cluster_version(stack: Path, env: str) -> None:
-    capture = captured(stack, env)
+    capture = captured(stack, env, preview=False)  # resolved: every value known, as the API server gets it
     design = load_design(stack, env=env).design
     versions = {c.id: str(getattr(c, "version", "")) for c in design.of_kind("kubernetes_cluster")}
     newest = max(versions.values(), key=lambda v: tuple(int(p) for p in v.split(".")))

@@ -205,7 +205,7 @@ class KubernetesCluster(Realised[ClusterSpec]):
     def build_kubernetes_layer(self) -> None:
         c, ctx = self.component, self.ctx
         opts = self.child(provider=ctx.kubernetes(c.id))
-        users = ctx.dependents(c.id)
+        users = ctx.dependents(c.id, relations=("runs_on", "joins"))  # not what merely governs or monitors it
         namespaces = sorted({ctx.namespace(u) for u in users})
         for name in namespaces:
             ns = kube.namespace(name, ctx.labels(c), opts=opts, resource_name=self.name(f"ns-{name}"))

@@ -68,9 +68,14 @@ class StackContext:
     def of_kind(self, *kinds: str) -> list[Component]:
         return self.design.of_kind(*kinds)
 
-    def dependents(self, ref: str, *kinds: str) -> list[Component]:
-        """Components that link to ``ref`` directly, optionally only of ``kinds``, in design order."""
-        direct = {src for src, _ in self.graph.graph.in_edges(ref)}
+    def dependents(self, ref: str, *kinds: str, relations: tuple[str, ...] = ()) -> list[Component]:
+        """Components that link to ``ref`` directly, optionally only of ``kinds`` or through links of
+        ``relations`` (e.g. ``("runs_on", "joins")``: what runs on a cluster), in design order."""
+        direct = {
+            src
+            for src, _, relation in self.graph.graph.in_edges(ref, data="relation")
+            if not relations or relation in relations
+        }
         return [c for c in self.design.components if c.id in direct and (not kinds or c.kind in kinds)]
 
     def environment_of(self, component: Component) -> str | None:
@@ -98,9 +103,9 @@ class StackContext:
         configured = pulumi.Config("aws").get("region")
         if configured:
             return configured
-        sites = [s for s in self.of_kind("site") if getattr(s, "region", None)]
-        if len(sites) == 1:
-            return str(getattr(sites[0], "region"))
+        regions = {str(r) for s in self.of_kind("site") if (r := getattr(s, "region", None))}
+        if len(regions) == 1:
+            return regions.pop()
         raise pulumi.RunError(
             f"{component.id}: no AWS region: give it a site with a region, or set `pulumi config set aws:region`"
         )

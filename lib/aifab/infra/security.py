@@ -230,7 +230,12 @@ class AuditLog(Realised[bp.AuditLog]):
                 aws.s3.BucketPolicy(
                     self.name("delivery"),
                     bucket=bucket_name,
-                    policy=delivery_policy(bucket_arn, trail_arn, account),
+                    policy=delivery_policy(
+                        bucket_arn,
+                        trail_arn,
+                        account,
+                        access_logs=bool(self.ctx.dependents(audit.id, "data_lake")),  # lakes logging here
+                    ),
                     opts=opts,
                 )
             )
@@ -309,10 +314,28 @@ class AuditLog(Realised[bp.AuditLog]):
 
 
 def delivery_policy(
-    bucket_arn: pulumi.Input[str], trail_arn: pulumi.Input[str], account: pulumi.Input[str]
+    bucket_arn: pulumi.Input[str],
+    trail_arn: pulumi.Input[str],
+    account: pulumi.Input[str],
+    *,
+    access_logs: bool = False,
 ) -> pulumi.Output[str]:
-    """The bucket policy CloudTrail needs to deliver one trail's logs (scoped to that trail's ARN)."""
+    """The audit lake's bucket policy: CloudTrail delivers one trail's logs (scoped to that trail's ARN), S3
+    delivers the other lakes' server access logs under ``s3-access/`` when ``access_logs``, TLS only."""
+    access: list[dict[str, Any]] = []
+    if access_logs:
+        access.append(
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": pulumi.Output.concat(bucket_arn, "/s3-access/*"),
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+        )
     return _document(
+        *access,
         {
             "Sid": "CloudTrailAclCheck",
             "Effect": "Allow",

@@ -138,6 +138,19 @@ class DataLake(Realised[LakeSpec]):
                 target_prefix=f"s3-access/{lake.id}/",
                 opts=opts,
             )
+        # S3 keeps one policy per bucket: where a trail of this stack delivers here, its delivery policy
+        # (aifab.infra.security.delivery_policy) carries the same TLS-only statement and owns the bucket policy.
+        trails = [
+            a
+            for a in ctx.dependents(lake.id, "audit_log")
+            if getattr(a, "provider", None) == "cloudtrail" and ctx.environment_of(a) == ctx.environment_of(lake)
+        ]
+        if not trails:
+            self._tls_only(bucket, public_access)
+        self._publish(bucket)
+
+    def _tls_only(self, bucket: aws.s3.Bucket, public_access: aws.s3.BucketPublicAccessBlock) -> None:
+        ctx, lake = self.ctx, self.component
         aws.s3.BucketPolicy(
             self.name("tls-only"),
             bucket=bucket.id,
@@ -159,6 +172,9 @@ class DataLake(Realised[LakeSpec]):
             # A policy put before the public-access block is in place could be judged public and refused.
             opts=self.child(provider=ctx.aws(lake), depends_on=[public_access]),
         )
+
+    def _publish(self, bucket: aws.s3.Bucket) -> None:
+        lake = self.component
         outputs: dict[str, Any] = {"bucket_name": bucket.bucket, "bucket_arn": bucket.arn}
         if lake.replicate_to_regions:
             # Replication needs a destination bucket and key in each region and a replication role; not built

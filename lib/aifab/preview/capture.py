@@ -26,6 +26,7 @@ import logging
 import os
 import runpy
 import sys
+import threading
 import types
 import typing
 import warnings
@@ -81,6 +82,8 @@ class Record:
     """Inputs in plain form: secrets unwrapped, unknowns as ``"<unknown>"``, integral floats as ints."""
     secret_paths: tuple[str, ...]
     unknown_paths: tuple[str, ...]
+    read: bool = False
+    """Read from the engine's state or another stack (a ``StackReference``), not created."""
 
     @property
     def is_provider(self) -> bool:
@@ -157,6 +160,8 @@ class CaptureMonitor(MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks, capture: Capture) -> None:
         super().__init__(mocks)
         self.capture = capture
+        self._lock = threading.Lock()
+        self._claimed: set[str] = set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         if parent and (qualified := parent.split("::")[2]) != STACK_TYPE:
@@ -165,8 +170,10 @@ class CaptureMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
-        if request.type != STACK_TYPE and urn in self.capture.records:
-            raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        with self._lock:  # registrations run in worker threads: check and claim the URN in one step
+            if request.type != STACK_TYPE and urn in self._claimed:
+                raise Exception(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+            self._claimed.add(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == STACK_TYPE:
             return response
@@ -189,6 +196,29 @@ class CaptureMonitor(MockMonitor):
             inputs=inputs,
             secret_paths=tuple(secrets),
             unknown_paths=tuple(unknowns),
+        )
+        return response
+
+    def ReadResource(self, request: Any) -> Any:
+        """A read (a ``StackReference``, a ``get`` of an existing resource): recorded, marked as a read."""
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        wire = json_format.MessageToDict(request.properties)
+        self.capture.records[response.urn] = Record(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            parent="" if not request.parent or request.parent.split("::")[2] == STACK_TYPE else request.parent,
+            custom=True,
+            provider=request.provider,
+            dependencies=tuple(request.dependencies),
+            property_dependencies={},
+            protect=None,
+            retain_on_delete=None,
+            wire=wire,
+            inputs=plain(wire),
+            secret_paths=(),
+            unknown_paths=(),
+            read=True,
         )
         return response
 
@@ -299,6 +329,8 @@ class FabricatingMocks(pulumi.runtime.Mocks):
             outputs = self.stack_outputs.get(ref.rsplit("/", 1)[-1])
             if outputs is None:
                 self.capture.warnings.append(f"stack reference {ref}: no outputs given; its values are unknown")
+                if self.preview:
+                    return ref, {"name": ref}  # outputs unknown, as for a stack not deployed yet
             return ref, {"name": ref, "outputs": dict(outputs or {})}
         if args.typ.startswith("kubernetes:") and not args.typ.startswith("kubernetes:helm"):
             meta = dict(state.get("metadata") or {})

@@ -23,11 +23,15 @@ def _component_of(capture: Capture, record: Record) -> Record | None:
 
 
 def waits_for(capture: Capture, component: Record) -> list[str]:
-    """Names of the other components whose resources ``component`` or its descendants depend on."""
+    """Names of the other components whose resources ``component`` or its descendants depend on, and
+    ``stack <name>`` for each other stack whose exports they read."""
     owners: set[str] = set()
     for record in [component, *capture.descendants(component)]:
         for urn in record.dependencies:
             dependency = capture.records.get(urn)
+            if dependency is not None and dependency.read and dependency.type == "pulumi:pulumi:StackReference":
+                owners.add(f"stack {str(dependency.inputs.get('name', dependency.name)).rsplit('/', 1)[-1]}")
+                continue
             owner = _component_of(capture, dependency) if dependency is not None else None
             if owner is not None and owner.urn != component.urn:
                 owners.add(owner.name)
@@ -46,7 +50,7 @@ def summarise(capture: Capture) -> str:
     providers = [r for r in capture.resources(providers=True) if r.is_provider]
     lines = [
         f"# {capture.project} / {capture.stack}: {len(components)} components, "
-        f"{sum(1 for r in resources if r.custom)} resources, {len(providers)} providers"
+        f"{sum(1 for r in resources if r.custom and not r.read)} resources, {len(providers)} providers"
     ]
     for component in components:
         after = waits_for(capture, component)
@@ -55,9 +59,12 @@ def summarise(capture: Capture) -> str:
     loose = [r for r in resources if not r.parent and not r.type.startswith("aifab:")]
     if loose or providers:
         lines.append("outside components")
-        lines.extend(f"  {r.type}  {r.name}" for r in sorted([*providers, *loose], key=lambda r: (r.type, r.name)))
+        lines.extend(
+            f"  {r.type}  {r.name}" + ("  (read: " + str(r.inputs.get("name", "")) + ")" if r.read else "")
+            for r in sorted([*providers, *loose], key=lambda r: (r.type, r.name))
+        )
     lines.append("totals")
-    counts = Counter(r.type for r in resources if r.custom)
+    counts = Counter(r.type for r in resources if r.custom and not r.read)
     lines.extend(f"  {count:4d}  {type_}" for type_, count in sorted(counts.items()))
     return "\n".join(lines) + "\n"
 
