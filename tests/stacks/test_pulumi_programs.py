@@ -149,3 +149,37 @@ def test_every_stack_is_a_python_pulumi_project_with_dev_and_prod() -> None:
         assert {"dev", "prod"} <= set(_environments(stack))
         main = (stack / "__main__.py").read_text()
         assert "run_stack(Path(__file__).parent)" in main
+
+
+def _paths_holding(value: object, needle: str, path: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths_holding(v, needle, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _paths_holding(v, needle, f"{path}[{i}]")]
+    return [path] if isinstance(value, str) and needle in value else []
+
+
+def _secret(path: str, secret_paths: tuple[str, ...]) -> bool:
+    return any(path == s or path.startswith((f"{s}.", f"{s}[")) for s in secret_paths)
+
+
+def test_a_known_secret_travels_only_as_a_secret() -> None:
+    stack = Path("stacks/uk-sovereign-training")
+    needed = deploy_config(captured(stack, "prod"))
+    known = "KNOWN-SECRET-kubeconfig-0f3a"
+    config = {**needed, "aifab:train-k8s-kubeconfig": known}
+    capture = run_program(stack, "prod", preview=False, config=config, stack_outputs={})
+    leaks = [
+        f"{r.type} {r.name} at {p}"
+        for r in capture.resources(providers=True)
+        for p in _paths_holding(dict(r.inputs), known)
+        if not _secret(p, r.secret_paths)
+    ]
+    leaks += [
+        f"export {p}" for p in _paths_holding(capture.outputs, known) if not _secret(p, capture.output_secret_paths)
+    ]
+    leaks += [f"log: {line}" for line in [*capture.warnings, *capture.errors] if known in line]
+    assert not leaks, leaks
+    provider = capture.one("pulumi:providers:kubernetes", "k8s-train-k8s")
+    assert provider.inputs["kubeconfig"] == known and "kubeconfig" in provider.secret_paths
+    assert "train-k8s.kubeconfig" in capture.output_secret_paths

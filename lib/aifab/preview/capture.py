@@ -100,6 +100,8 @@ class Capture:
     records: dict[str, Record] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     """Stack exports (plain form)."""
+    output_secret_paths: tuple[str, ...] = ()
+    """Paths of the stack exports that are secrets (``mlflow.kubeconfig`` ...)."""
     component_outputs: dict[str, Any] = field(default_factory=dict)
     created_in_apply: list[str] = field(default_factory=list)
     """``type::name`` of resources constructed inside an ``apply`` (the engine cannot preview them)."""
@@ -223,9 +225,11 @@ class CaptureMonitor(MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        outputs = plain(json_format.MessageToDict(request.outputs))
+        secrets: list[str] = []
+        outputs = plain(json_format.MessageToDict(request.outputs), "", secrets)
         if request.urn.split("::")[2] == STACK_TYPE:
             self.capture.outputs = outputs
+            self.capture.output_secret_paths = tuple(secrets)
         else:
             self.capture.component_outputs[request.urn] = outputs
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
