@@ -65,3 +65,11 @@ def test_environment_example_overlays_only_its_own_stack(tmp_path: Path) -> None
         "data_lake 'curated' belongs to environment 'prod'; stack 'dev' overrides only the components it deploys"
         in (result.stderr)
     )
+
+
+def test_deploying_guide_covers_every_realised_kind() -> None:
+    from aifab.infra import REALISERS
+
+    text = Path("docs/deploying.md").read_text()
+    missing = [kind for kind in REALISERS if f"`{kind}`" not in text]
+    assert not missing, f"docs/deploying.md does not say what these kinds become: {missing}"

@@ -1,7 +1,8 @@
 """Pulumi program for the UK sovereign training reference architecture.
 
-At this stage it validates the design for the selected stack (environment) and exports a summary;
-a design with errors never reaches the cloud. Cloud resources are added by the deployment layer.
+`pulumi up -s <env>` judges the design for that environment as `aifab check --env <env>` does, registers
+nothing when a mandatory finding stands, and otherwise builds the environment's components (see
+docs/deploying.md).
 """
 
 from pathlib import Path
