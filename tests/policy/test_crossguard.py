@@ -124,4 +124,4 @@ def test_resource_rules_become_resource_policies() -> None:
 
     policy.validate(args({"vpcConfig": {"endpointPublicAccess": True}}), _collect(seen))
     policy.validate(args({"vpcConfig": {"endpointPublicAccess": False}}), _collect(seen))
-    assert seen == ["vpcConfig.endpointPublicAccess is true (or unset, which defaults to true)"]
+    assert seen == ["Cluster eks: vpcConfig.endpointPublicAccess is true (or unset, which defaults to true)"]

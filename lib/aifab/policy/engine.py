@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -90,11 +90,15 @@ def run_rule(rule: Rule, ctx: PolicyContext, resources: Sequence[ResourceSubject
         out: list[RuleResult] = []
         for resource in resources:
             if resource.type in rule.applies_to:
-                out.extend(
-                    [RuleResult("not_evaluated", _needs(missing), resource.name)]
+                # A resource's finding belongs to the design component that made it (its environment's
+                # enforcement and waivers apply); the message names the resource.
+                owner = resource.component or resource.name
+                judged = (
+                    [RuleResult("not_evaluated", _needs(missing), owner)]
                     if missing
-                    else _guarded(rule, resource, ctx, resource.name)
+                    else _guarded(rule, resource, ctx, owner)
                 )
+                out.extend(replace(r, message=f"{resource.label}: {r.message}") for r in judged)
         return out or [RuleResult("not_applicable", f"no resource of type {', '.join(rule.applies_to)}", None)]
     subjects = ctx.components(*rule.applies_to)
     if not subjects:

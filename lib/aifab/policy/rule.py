@@ -59,12 +59,40 @@ class RuleDefinitionError(ValueError):
 
 @dataclass(frozen=True)
 class ResourceSubject:
-    """A recorded Pulumi resource, the subject of a resource-level rule."""
+    """A recorded Pulumi resource, the subject of a resource-level rule.
+
+    ``inputs`` are the wire inputs (camelCase) as the engine's policy analyzer sees them before the
+    provider's Check: a missing key means the provider's default. ``unknown_paths`` are values not known
+    until apply (a rule reading one says so rather than guessing). ``provider`` holds the explicit provider's
+    inputs (``region`` for AWS) and its ``type``; ``component`` is the design component that made the resource.
+    """
 
     type: str
     name: str
     inputs: Mapping[str, Any] = field(default_factory=dict)
     urn: str | None = None
+    component: str | None = None
+    provider: Mapping[str, Any] = field(default_factory=dict)
+    unknown_paths: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``Bucket lake`` (the type's last part and the resource's name), for messages."""
+        return f"{self.type.rsplit(':', 1)[-1]} {self.name}"
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """The input at a dotted path (``vpcConfig.endpointPublicAccess``), else ``default``."""
+        value: Any = self.inputs
+        for part in path.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                return default
+            value = value[part]
+        return value
+
+    def unknown(self, path: str) -> bool:
+        """Whether the value at ``path`` (or inside it) is unknown until apply."""
+        return any(p == path or p.startswith((f"{path}.", f"{path}[")) for p in self.unknown_paths)
 
 
 @dataclass(frozen=True)

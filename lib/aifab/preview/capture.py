@@ -84,6 +84,12 @@ class Record:
     unknown_paths: tuple[str, ...]
     read: bool = False
     """Read from the engine's state or another stack (a ``StackReference``), not created."""
+    ignore_changes: tuple[str, ...] = ()
+    replace_on_changes: tuple[str, ...] = ()
+    delete_before_replace: bool | None = None
+    additional_secret_outputs: tuple[str, ...] = ()
+    version: str = ""
+    """The provider package version the resource was registered with (``7.51.1``)."""
 
     @property
     def is_provider(self) -> bool:
@@ -198,6 +204,11 @@ class CaptureMonitor(MockMonitor):
             inputs=inputs,
             secret_paths=tuple(secrets),
             unknown_paths=tuple(unknowns),
+            ignore_changes=tuple(request.ignoreChanges),
+            replace_on_changes=tuple(request.replaceOnChanges),
+            delete_before_replace=request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
+            additional_secret_outputs=tuple(request.additionalSecretOutputs),
+            version=request.version,
         )
         return response
 
