@@ -14,6 +14,7 @@ from aifab.blueprints.compute import ComputePool
 from aifab.design.environments import EnvironmentModel
 from aifab.design.loader import load_design
 from aifab.preview.capture import Capture, Record
+from aifab.preview.plan import Plan
 from aifab.preview.summary import summarise, waits_for
 
 from ..conftest import reference_stacks
@@ -40,12 +41,13 @@ def _component(capture: Capture, component_id: str) -> Record:
 
 @pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
 def test_resource_set_matches_its_reviewed_golden_file(stack: Path, env: str) -> None:
-    assert_golden(f"stacks/{stack.name}.{env}.resources.txt", summarise(captured(stack, env)))
+    assert_golden(f"stacks/{stack.name}.{env}.resources.txt", summarise(Plan.from_capture(captured(stack, env))))
 
 
 @pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
 def test_links_become_dependencies(stack: Path, env: str) -> None:
     capture = captured(stack, env)
+    plan = Plan.from_capture(capture)
     design = load_design(stack, env=env).design
     mine = {c.id for c in EnvironmentModel.of(design).deployed_by(env)}
     missing: list[str] = []
@@ -57,7 +59,7 @@ def test_links_become_dependencies(stack: Path, env: str) -> None:
             continue  # nothing in the cloud to order (an on-prem network, a bill of materials)
         linked = {link.target for link in component.links() if link.target in mine}
         linked = {t for t in linked if any(r.custom for r in capture.descendants(_component(capture, t)))}
-        absent = linked - set(waits_for(capture, record))
+        absent = linked - set(waits_for(plan, plan.resource(record.urn)))
         missing.extend(f"{component.id} -> {t}" for t in sorted(absent))
     assert not missing, "links with no Pulumi dependency:\n" + "\n".join(missing)
 
@@ -100,3 +102,18 @@ def test_the_dev_overlay_reaches_the_resources() -> None:
     dev = {_owner(capture, r): r for r in capture.by_type("aws:eks/nodeGroup:NodeGroup")}
     assert isinstance(written, ComputePool) and written.node_count > 1
     assert dev["explore"].inputs["scalingConfig"]["desiredSize"] == 1  # Pulumi.dev.yaml: explore.node_count 1
+
+
+@pytest.mark.parametrize("stack", reference_stacks(), ids=_ids)
+def test_production_protects_stateful_resources_and_experimentation_does_not(stack: Path) -> None:
+    from aifab.infra import PROTECTED_IN_PRODUCTION
+
+    design = load_design(stack).design
+    model = EnvironmentModel.of(design)
+    for env in _environments(stack):
+        plan = Plan.from_capture(captured(stack, env))
+        stateful = [r for r in plan.created() if r.type in PROTECTED_IN_PRODUCTION]
+        production = model.environments[env].purpose == "production"
+        assert stateful, f"{env} deploys no stateful resource"
+        assert {r.options.protect for r in stateful} == ({True} if production else {None}), env
+        assert not any(r.options.protect for r in plan.created() if r.type not in PROTECTED_IN_PRODUCTION)

@@ -12,6 +12,7 @@ from .estimate import estimate_command
 from .graph import graph_command
 from .policy import policy_group
 from .size import size
+from .up import destroy_command, up_command
 from .validate import validate_command
 
 
@@ -31,6 +32,8 @@ cli.add_command(check_command)
 cli.add_command(policy_group)
 cli.add_command(size)
 cli.add_command(estimate_command)
+cli.add_command(up_command)
+cli.add_command(destroy_command)
 
 
 def main() -> None:

@@ -19,6 +19,28 @@ from . import compute, edge, mlops, network, security, sovereign, storage  # noq
 from .base import REALISERS, ConfigNeed, Realised, realises
 from .context import StackContext
 
+PROTECTED_IN_PRODUCTION = frozenset(
+    {
+        "aws:s3/bucket:Bucket",
+        "aws:kms/key:Key",
+        "aws:rds/instance:Instance",
+        "aws:fsx/lustreFileSystem:LustreFileSystem",
+        "aws:opensearch/domain:Domain",
+        "aws:eks/cluster:Cluster",
+        "kubernetes:core/v1:PersistentVolumeClaim",
+    }
+)
+"""Types holding data or key material: in a production environment Pulumi refuses to delete or replace them
+(``protect``) until someone unprotects them on purpose; experimentation stacks stay disposable."""
+
+
+def protect_stateful(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+    if args.type_ not in PROTECTED_IN_PRODUCTION:
+        return None
+    return pulumi.ResourceTransformationResult(
+        args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(protect=True))
+    )
+
 
 def missing_config(ctx: StackContext, components: Sequence[Component]) -> list[ConfigNeed]:
     """Config values a real deploy of ``components`` needs and this stack does not set."""
@@ -58,18 +80,24 @@ def realise(ctx: StackContext, components: Sequence[Component]) -> dict[str, Rea
         pulumi.log.warn(f"{need.component}: {need.why} is not set; a real deploy needs `{need.command}`")
     for component in build_order(ctx, components):
         realiser = REALISERS[component.kind]
-        opts = pulumi.ResourceOptions(depends_on=ctx.depends_on(component))
+        production = ctx.model.purpose(component) == "production"
+        opts = pulumi.ResourceOptions(
+            depends_on=ctx.depends_on(component),
+            transformations=[protect_stateful] if production else None,
+        )
         ctx.built[component.id] = realiser(component, ctx, opts)
     return dict(ctx.built)
 
 
 __all__ = [
+    "PROTECTED_IN_PRODUCTION",
     "REALISERS",
     "ConfigNeed",
     "Realised",
     "StackContext",
     "build_order",
     "missing_config",
+    "protect_stateful",
     "realise",
     "realises",
 ]

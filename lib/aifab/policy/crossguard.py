@@ -31,7 +31,8 @@ from aifab.graph.build import build_graph
 from .enforcement import resolve
 from .engine import DesignCheck, frozen_graph, help_uri, make_context, run_rule
 from .packs import Pack, PackSet, load_packs
-from .rule import ResourceSubject, Rule
+from .resources import subject_of
+from .rule import Rule
 
 DESIGN_ENV = "AIFAB_DESIGN"
 ENV_ENV = "AIFAB_ENV"
@@ -128,7 +129,15 @@ def _resource_validation(rule: Rule, pack: Pack) -> Callable[[pp.ResourceValidat
             capacity=None,
             today=dt.date.today(),
         )
-        subject = ResourceSubject(type=args.resource_type, name=args.name, inputs=dict(args.props), urn=args.urn)
+        provider = args.provider
+        subject = subject_of(  # plain inputs, unknowns marked as in a plan: both paths judge the same subject
+            args.resource_type,
+            args.name,
+            args.props,
+            urn=args.urn,
+            provider_type=provider.resource_type if provider is not None else None,
+            provider_props=provider.props if provider is not None else None,
+        )
         results = run_rule(rule, ctx, [subject])
         for r in results:
             if r.status in ("fail", "error"):

@@ -25,6 +25,11 @@ FRAMEWORKS: dict[str, tuple[str, str]] = {
         "https://www.cisecurity.org/benchmark/amazon_web_services",
     ),
     "cis-eks": ("CIS Amazon EKS Benchmark", "https://www.cisecurity.org/benchmark/kubernetes"),
+    "cis-kubernetes": ("CIS Kubernetes Benchmark v1.10", "https://www.cisecurity.org/benchmark/kubernetes"),
+    "k8s-pss": (
+        "Kubernetes Pod Security Standards",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+    ),
     "nist-800-53": ("NIST SP 800-53 Rev. 5", "https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final"),
     "nist-ai-rmf": ("NIST AI RMF 1.0 (AI 100-1)", "https://nvlpubs.nist.gov/nistpubs/ai/NIST.AI.100-1.pdf"),
     "iso-27001": ("ISO/IEC 27001:2022 Annex A", "https://www.iso.org/standard/27001"),
