@@ -11,6 +11,7 @@ from .design import design_group
 from .estimate import estimate_command
 from .graph import graph_command
 from .policy import policy_group
+from .preview import preview_command
 from .size import size
 from .up import destroy_command, up_command
 from .validate import validate_command
@@ -32,6 +33,7 @@ cli.add_command(check_command)
 cli.add_command(policy_group)
 cli.add_command(size)
 cli.add_command(estimate_command)
+cli.add_command(preview_command)
 cli.add_command(up_command)
 cli.add_command(destroy_command)
 
