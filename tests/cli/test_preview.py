@@ -116,3 +116,14 @@ def test_unusable_input_exits_2_with_a_clear_message(args: list[str], message: s
     result = CliRunner().invoke(cli, ["preview", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_engine_preview_without_the_pulumi_cli_says_so_and_points_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pulumi on PATH
+    monkeypatch.setenv("HOME", str(tmp_path))  # and none in ~/.pulumi/bin
+    result = CliRunner().invoke(cli, ["preview", str(STACK), "--env", "dev", "--engine", *TODAY])
+    assert result.exit_code == 2
+    assert "the pulumi CLI is not installed" in result.output
+    assert f"aifab preview {STACK} --env dev" in result.output  # the offline way

@@ -24,6 +24,7 @@ from aifab.preview.summary import summarise
 from aifab.report import check_writable, write_atomic
 
 from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors
+from .up import _echo, backend_option, fail, print_result
 
 
 @click.command("preview")
@@ -38,14 +39,41 @@ from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors
     metavar="DATE",
     help="Judge expiry dates as of DATE (default: today).",
 )
+@click.option("--engine", is_flag=True, help="Preview under the real Pulumi engine instead (needs the pulumi CLI).")
+@backend_option
 def preview_command(
-    path: str, env: str | None, out_dir: str | None, fmt: str, baseline: str | None, today: dt.datetime | None
+    path: str,
+    env: str | None,
+    out_dir: str | None,
+    fmt: str,
+    baseline: str | None,
+    today: dt.datetime | None,
+    engine: bool,
+    backend_url: str | None,
 ) -> None:
     """Preview the stack at PATH offline: every planned resource, its settings and what it waits for.
 
     No cloud credentials and no network: the stack's own program runs under the Pulumi SDK's mocks.
+    With --engine, the real engine previews it instead (the pulumi CLI, the stack's backend and
+    credentials, the policy packs attached).
     """
+    if engine:
+        _engine_preview(path, env, backend_url)
+        return
     _preview(path, env, out_dir, fmt, baseline, today.date() if today is not None else None)
+
+
+@handle_errors()
+def _engine_preview(path: str, env: str | None, backend_url: str | None) -> None:
+    from aifab import deploy
+
+    if env is None:
+        raise InputError("the real engine previews one Pulumi stack: give --env", field="--env")
+    try:
+        result = deploy.engine_preview(Path(path), env, backend_url, on_output=_echo)
+    except (deploy.DeploymentRefused, deploy.EngineFailed) as exc:
+        fail("refused" if isinstance(exc, deploy.DeploymentRefused) else "error", exc)
+    print_result(result)
 
 
 @handle_errors()

@@ -61,7 +61,7 @@ def _need_terminal(yes: bool, verb: str) -> None:
         raise InputError(f"not a terminal to confirm on: pass --yes to {verb} without a prompt")
 
 
-def _fail(label: str, exc: Exception) -> NoReturn:
+def fail(label: str, exc: Exception) -> NoReturn:
     err.print(f"[bold red]{label}:[/] {escape(str(exc))}", markup=True, highlight=False)
     sys.exit(EXIT_FINDINGS)
 
@@ -91,7 +91,7 @@ def up_command(path: str, env: str, yes: bool, backend_url: str | None) -> None:
     try:
         deploy.gate(stack_dir, env)  # before the CLI is looked for: a refused design costs nothing
     except deploy.DeploymentRefused as exc:
-        _fail("refused", exc)
+        fail("refused", exc)
     cli = deploy.require_cli("aifab up", stack_dir, env)
     _need_terminal(yes, "deploy")
     try:
@@ -103,7 +103,7 @@ def up_command(path: str, env: str, yes: bool, backend_url: str | None) -> None:
                 sys.exit(EXIT_OK)
         result = deploy.up_stack(engine, on_output=_echo)
     except deploy.EngineFailed as exc:
-        _fail("error", exc)
+        fail("error", exc)
     print_result(result)
 
 
@@ -132,7 +132,7 @@ def destroy_command(path: str, env: str, yes: bool, backend_url: str | None) -> 
                 sys.exit(EXIT_OK)
         result = deploy.destroy_stack(engine, on_output=_echo)
     except deploy.EngineFailed as exc:
-        _fail("error", exc)
+        fail("error", exc)
     print_result(result)
 
 
