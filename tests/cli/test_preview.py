@@ -127,3 +127,25 @@ def test_engine_preview_without_the_pulumi_cli_says_so_and_points_offline(
     assert result.exit_code == 2
     assert "the pulumi CLI is not installed" in result.output
     assert f"aifab preview {STACK} --env dev" in result.output  # the offline way
+
+
+EXTRAS = "tests/report/fixtures/extra-policies"
+
+
+def test_check_previews_a_stack_and_a_resource_level_violation_fails_it(tmp_path: Path) -> None:
+    stack = _copy(tmp_path, "public")
+    config = yaml.safe_load((stack / "Pulumi.prod.yaml").read_text())
+    config["config"]["aifab:overrides"] = {"eks-serve": {"endpoint_public": True}}
+    (stack / "Pulumi.prod.yaml").write_text(yaml.safe_dump(config))
+    args = ["check", str(stack), "--env", "prod", "--policies", EXTRAS, "--pack", "test-extras", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, *TODAY])
+    assert result.exit_code == 1  # only the resource-level rule runs: it judged the recorded cluster
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "TST-RES-001"]
+    failing = [f for f in findings if f["status"] == "fail"]
+    assert [(f["component"], f["environment"]) for f in failing] == [("eks-serve", "prod")]
+    assert failing[0]["message"].startswith("Cluster eks-serve:")
+    assert {f["component"] for f in findings if f["status"] == "pass"} == {"eks-train"}
+    offline = CliRunner().invoke(cli, [*args, "--no-preview", *TODAY])
+    assert offline.exit_code == 0
+    (skipped,) = [f for f in json.loads(offline.stdout)["findings"] if f["rule_id"] == "TST-RES-001"]
+    assert skipped["status"] == "not_evaluated"

@@ -12,18 +12,21 @@ left. Files are written whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from aifab.design.loader import DESIGN_FILES
+from aifab.design.loader import DESIGN_FILES, LoadedDesign
 from aifab.errors import InputError
 from aifab.policy.config import CONFIG_FILE
 from aifab.policy.engine import DesignCheck
 from aifab.policy.gate import check_stack
 from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
+from aifab.policy.rule import ResourceSubject
 from aifab.policy.waivers import WAIVERS_FILE
 from aifab.report import FORMATS, CheckReport, check_writable, render, write_atomic
 
@@ -85,6 +88,7 @@ def run_check(
     waivers_file: str | None,
     today: dt.date,
     catalogue_path: str | None = None,
+    preview: bool = True,
 ) -> list[DesignCheck]:
     for name in only_packs:
         packs.pack(name)  # unknown pack names are input errors, with suggestions
@@ -92,6 +96,7 @@ def run_check(
     for path in expand_paths(paths):
         loaded = load(path, env)
         cat = catalogue(catalogue_path, loaded)
+        resources = previewed_resources(loaded, env, today) if preview else None
         results.append(
             check_stack(
                 loaded,
@@ -101,9 +106,48 @@ def run_check(
                 policy_config=policy_config,
                 waivers_file=waivers_file,
                 only_packs=only_packs,
+                resources=resources,
             )
         )
     return results
+
+
+def previewed_resources(loaded: LoadedDesign, env: str | None, today: dt.date) -> list[ResourceSubject] | None:
+    """What the stack would register (offline preview) for ``env`` or every environment, as rule subjects;
+    None when the design is not a stack (the resource rules then report "not evaluated")."""
+    stack_dir = loaded.stack_dir
+    if stack_dir is None or not (stack_dir / "Pulumi.yaml").is_file():
+        return None
+    from aifab.preview.stack import environments
+
+    envs = [env] if env is not None else environments(stack_dir)
+    found: list[ResourceSubject] = []
+    planned = False
+    for e in envs:
+        subjects = _preview(stack_dir.resolve(), e, today, _fingerprint(stack_dir))
+        if subjects is not None:
+            planned = True
+            found.extend(subjects)
+    return found if planned else None
+
+
+@functools.lru_cache(maxsize=32)
+def _preview(stack_dir: Path, env: str, today: dt.date, fingerprint: str) -> tuple[ResourceSubject, ...] | None:
+    from aifab.preview.plan import subjects
+    from aifab.preview.stack import preview_stack
+
+    result = preview_stack(stack_dir, env, today=today, gate=False)  # check has judged the design itself
+    return tuple(subjects(result.plan)) if result.plan is not None else None
+
+
+def _fingerprint(folder: Path) -> str:
+    """The stack's files, so a cached preview is reused only while nothing in the folder changed."""
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts and file.suffix in (".py", ".yaml", ".yml", ".json"):
+            digest.update(str(file.relative_to(folder)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 @click.command("check")
@@ -118,6 +162,12 @@ def run_check(
 @click.option("--waivers", "waivers_file", metavar="FILE", help=f"Waivers (default: {WAIVERS_FILE} beside the design).")
 @click.option("--policies", "policy_dirs", multiple=True, metavar="DIR", help="Extra policy packs (repeatable).")
 @catalogue_option
+@click.option(
+    "--preview/--no-preview",
+    "with_preview",
+    default=True,
+    help="Preview each stack offline and judge its resources too (default); --no-preview judges the design only.",
+)
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -134,18 +184,34 @@ def check_command(
     waivers_file: str | None,
     policy_dirs: tuple[str, ...],
     catalogue_path: str | None,
+    with_preview: bool,
     today: dt.datetime | None,
 ) -> None:
     """Check the designs at PATH...: structural validation, capacity findings and the selected policy packs.
 
     PATH is a stack folder, a design file, or a folder of stacks (e.g. stacks: every stack in it).
 
+    A stack folder is also previewed offline (its own Pulumi program under the SDK mocks, for --env or
+    every environment) and the resource-level rules judge what it would register; --no-preview skips that.
+
     Packs, their enforcement per environment and their parameters come from policy.yaml beside each
     design; waivers from waivers.yaml. Exit 0: no mandatory finding stands; 1: one does; 2: unusable input.
     """
     stdout_formats, files = parse_outputs(formats, outputs)  # usage errors: exit 2 from click itself
     day = today.date() if today is not None else dt.date.today()
-    _check(paths, env, only_packs, stdout_formats, files, policy_config, waivers_file, policy_dirs, day, catalogue_path)
+    _check(
+        paths,
+        env,
+        only_packs,
+        stdout_formats,
+        files,
+        policy_config,
+        waivers_file,
+        policy_dirs,
+        day,
+        catalogue_path,
+        with_preview,
+    )
 
 
 @handle_errors()
@@ -160,11 +226,12 @@ def _check(
     policy_dirs: tuple[str, ...],
     day: dt.date,
     catalogue_path: str | None,
+    with_preview: bool = True,
 ) -> None:
     for file in files.values():
         check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
     packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
-    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path)
+    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview)
     unusable = [d for r in results for d in r.input_errors]
     if unusable:
         problems = [

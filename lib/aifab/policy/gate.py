@@ -8,6 +8,7 @@ stands (see :mod:`aifab.program`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from aifab.catalogue import Catalogue
@@ -18,6 +19,7 @@ from aifab.errors import InputError
 from .config import CONFIG_FILE, PolicyConfig, load_policy_config
 from .engine import DesignCheck, check_design
 from .packs import PackSet
+from .rule import ResourceSubject
 from .waivers import WAIVERS_FILE, load_waivers
 
 
@@ -30,17 +32,27 @@ def check_stack(
     policy_config: str | None = None,
     waivers_file: str | None = None,
     only_packs: tuple[str, ...] = (),
+    resources: Sequence[ResourceSubject] | None = None,
 ) -> DesignCheck:
     """Check ``loaded`` with the ``policy.yaml`` and ``waivers.yaml`` beside it (or the files given).
 
-    Raises :class:`InputError` for a policy config or waivers file that cannot be used.
+    ``resources`` are what the stack's offline preview would register (the resource-level rules judge them;
+    without them those rules report "not evaluated"). Raises :class:`InputError` for a policy config or
+    waivers file that cannot be used.
     """
     folder = loaded.stack_dir or loaded.file.parent
     config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
     _check_environment_names(config, loaded)
     waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
     return check_design(
-        loaded, packs, config=config, waivers=waivers, catalogue=catalogue, today=today, only_packs=only_packs
+        loaded,
+        packs,
+        config=config,
+        waivers=waivers,
+        catalogue=catalogue,
+        today=today,
+        only_packs=only_packs,
+        resources=resources,
     )
 
 

@@ -457,6 +457,11 @@ def stack_config(stack_dir: Path, stack: str) -> dict[str, str]:
     return out
 
 
+def stack_project(stack_dir: Path) -> str:
+    """The Pulumi project name in ``stack_dir/Pulumi.yaml``."""
+    return str(yaml.safe_load((stack_dir / "Pulumi.yaml").read_text())["name"])
+
+
 def run_program(
     stack_dir: Path,
     stack: str,
@@ -472,7 +477,7 @@ def run_program(
     ``StackReference``. Raises :class:`ProgramFailed` when the program raises. One run at a time per process.
     """
     stack_dir = stack_dir.resolve()
-    project = str(yaml.safe_load((stack_dir / "Pulumi.yaml").read_text())["name"])
+    project = stack_project(stack_dir)
     values = {**stack_config(stack_dir, stack), **(config or {})}
     before_path = list(sys.path)
     before_modules = set(sys.modules)

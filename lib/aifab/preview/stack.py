@@ -20,7 +20,7 @@ import pulumi
 
 from aifab.errors import InputError
 
-from .capture import ProgramFailed, run_program
+from .capture import Capture, ProgramFailed, run_function, run_program, stack_config, stack_project
 from .plan import Plan
 
 
@@ -57,9 +57,11 @@ def _today(day: dt.date | None) -> Iterator[None]:
             os.environ["AIFAB_TODAY"] = before
 
 
-def preview_stack(stack_dir: Path, env: str, *, today: dt.date | None = None) -> StackPreview:
+def preview_stack(stack_dir: Path, env: str, *, today: dt.date | None = None, gate: bool = True) -> StackPreview:
     """Run the stack's own program for ``env`` under the SDK mocks: no credentials, no network.
 
+    ``gate=False`` builds the stack's components without the program's policy gate (``aifab check`` has
+    just judged the design itself, and wants the resources judged even when the design fails).
     Raises :class:`InputError` when ``stack_dir`` is not a Pulumi project or has no such stack. A program
     that raises anything but a refusal is a bug and propagates.
     """
@@ -76,13 +78,30 @@ def preview_stack(stack_dir: Path, env: str, *, today: dt.date | None = None) ->
         )
     with _today(today):
         try:
-            capture = run_program(stack_dir, env)
+            capture = run_program(stack_dir, env) if gate else _build_only(stack_dir, env, today)
         except ProgramFailed as failed:
             if isinstance(failed.__cause__, pulumi.RunError):
                 return StackPreview(env=env, plan=None, refused=failed.message)
             raise failed.__cause__ or failed from None
     design = capture.outputs.get("design")
     return StackPreview(env=env, plan=Plan.from_capture(capture, design=str(design) if design else None))
+
+
+def _build_only(stack_dir: Path, env: str, today: dt.date | None) -> Capture:
+    from aifab.catalogue import load_catalogue
+    from aifab.design.loader import load_design
+    from aifab.program import build_stack
+
+    loaded = load_design(stack_dir, env=env)
+    catalogue = load_catalogue(loaded.catalogue_file)
+    day = today or dt.date.today()
+    return run_function(
+        lambda: build_stack(loaded.design, env, catalogue, today=day),
+        project=stack_project(stack_dir),
+        stack=env,
+        config=stack_config(stack_dir, env),
+        cwd=stack_dir,
+    )
 
 
 def plan_graph(plan: Plan) -> dict[str, Any]:
