@@ -149,3 +149,22 @@ def test_check_previews_a_stack_and_a_resource_level_violation_fails_it(tmp_path
     assert offline.exit_code == 0
     (skipped,) = [f for f in json.loads(offline.stdout)["findings"] if f["rule_id"] == "TST-RES-001"]
     assert skipped["status"] == "not_evaluated"
+
+
+def test_baseline_shows_what_a_design_change_updates_and_replaces(tmp_path: Path) -> None:
+    stack = _copy(tmp_path, "change")
+    approved = tmp_path / "approved"
+    assert _run(str(stack), "--env", "dev", "--out", str(approved), *TODAY).exit_code == 0
+    config = yaml.safe_load((stack / "Pulumi.dev.yaml").read_text())
+    config["config"]["aifab:overrides"].setdefault("explore", {})["instance_type"] = "p5.48xlarge"
+    (stack / "Pulumi.dev.yaml").write_text(yaml.safe_dump(config))
+    changed = tmp_path / "changed"
+    baseline = str(approved / "plan.json")
+    result = _run(str(stack), "--env", "dev", "--out", str(changed), "--baseline", baseline, *TODAY)
+    assert result.exit_code == 0, result.output
+    assert 'instanceTypes[0]: "p5en.48xlarge" -> "p5.48xlarge" [replace]' in result.output
+    assert "[STATEFUL]" in result.output
+    diff = json.loads((changed / "diff.json").read_text())
+    assert diff == json.loads(json.dumps(diff, sort_keys=True))  # plain JSON, written sorted
+    replaced = [r for r in diff["resources"] if r["action"] == "replace"]
+    assert [r["urn"].rsplit("::", 1)[-1] for r in replaced] == ["explore-ng"]
