@@ -25,7 +25,8 @@ demo: $(BIN)/aifab
 		--output markdown=$(OUT)/check.md --output json=$(OUT)/check.json
 	$(BIN)/aifab graph $(STACK) --env $(ENV) --format mermaid > $(OUT)/graph.mmd
 	$(BIN)/aifab design export $(STACK) --env $(ENV) > $(OUT)/design.yaml
-	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml"
+	$(BIN)/aifab preview $(STACK) --env $(ENV) --out $(OUT)/preview > /dev/null
+	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml, preview/{plan.json,graph.json,summary.txt}"
 
 ## test: lint, type-check and the whole test suite
 test: $(BIN)/aifab lint typecheck
@@ -46,6 +47,8 @@ bench: $(BIN)/aifab
 	$(BIN)/python benchmarks/bench_design_scale.py
 	$(BIN)/python benchmarks/bench_design_scale.py --nodes-per-pool 1
 	$(BIN)/python benchmarks/bench_estimate_scale.py
+	$(BIN)/python benchmarks/bench_preview.py --output benchmarks/results/preview.txt
+	$(BIN)/python benchmarks/bench_check.py --output benchmarks/results/check.txt
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
