@@ -25,6 +25,7 @@ from .guardrail import guardrail_rule
 from .jurisdictions import EU, UK, US, Jurisdiction
 from .keys import keys_rule
 from .partition import partition_rule
+from .placement import REGIONAL_TYPES, resource_regions_rule
 from .regions import regions_rule
 from .replication import replication_rule
 from .scope import allowed_regions, boundaries, in_scope
@@ -32,6 +33,7 @@ from .telemetry import telemetry_rule
 
 __all__ = [
     "EU",
+    "REGIONAL_TYPES",
     "UK",
     "US",
     "Jurisdiction",
@@ -45,5 +47,6 @@ __all__ = [
     "partition_rule",
     "regions_rule",
     "replication_rule",
+    "resource_regions_rule",
     "telemetry_rule",
 ]

@@ -1,0 +1,8 @@
+"""SOV-US-RES-001: Recorded regional resources are created in the allowed regions (US).
+
+The check is shared by the sovereign packs: see aifab.policies.sovereignty.placement.
+"""
+
+from aifab.policies.sovereignty import US, resource_regions_rule
+
+rule = resource_regions_rule(US)
