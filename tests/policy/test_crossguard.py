@@ -18,7 +18,7 @@ import pulumi_policy.policy as pp_policy
 import pytest
 
 from aifab.policy import builtin_policies_dir
-from aifab.policy.crossguard import checked, load, policies
+from aifab.policy.crossguard import checked, load, locate_stack, policies
 
 REPORT_FIXTURES = Path(__file__).resolve().parents[1] / "report" / "fixtures"
 PACK_DIRS = sorted(p.parent for p in builtin_policies_dir().glob("*/PulumiPolicy.yaml"))
@@ -125,3 +125,56 @@ def test_resource_rules_become_resource_policies() -> None:
     policy.validate(args({"vpcConfig": {"endpointPublicAccess": True}}), _collect(seen))
     policy.validate(args({"vpcConfig": {"endpointPublicAccess": False}}), _collect(seen))
     assert seen == ["Cluster eks: vpcConfig.endpointPublicAccess is true (or unset, which defaults to true)"]
+
+
+def _engine_runs(monkeypatch: pytest.MonkeyPatch, stack: Path, env: str) -> None:
+    """What the Pulumi engine sets for a policy pack run from a stack folder."""
+    for name in ("AIFAB_DESIGN", "AIFAB_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PULUMI_PROJECT", stack.name)
+    monkeypatch.setenv("PULUMI_STACK", env)
+    monkeypatch.setenv("AIFAB_TODAY", "2026-12-01")
+    monkeypatch.chdir(stack)
+
+
+def test_run_in_a_stack_folder_a_pack_judges_that_stack_with_no_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import yaml
+
+    stack = tmp_path / "eu-sovereign-inference"
+    shutil.copytree(Path("stacks/eu-sovereign-inference").resolve(), stack)
+    config = yaml.safe_load((stack / "Pulumi.prod.yaml").read_text())
+    config["config"]["aifab:overrides"] = {"eks-serve": {"endpoint_public": True}}
+    (stack / "Pulumi.prod.yaml").write_text(yaml.safe_dump(config))
+    pack = load(builtin_policies_dir() / "baseline-security")
+    _engine_runs(monkeypatch, stack, "prod")
+    target = locate_stack(pack)
+    assert target is not None and Path(target.design) == stack and target.env == "prod"
+    eks = next(p for p in policies(pack, target) if p.name == "SEC-EKS-001")
+    assert isinstance(eks, pp.StackValidationPolicy)
+    violations: list[str] = []
+    eks.validate(_stack_args({}), _collect(violations))  # no policy config at all
+    assert len(violations) == 1 and violations[0].startswith("eks-serve: the Kubernetes API endpoint is reachable")
+    _engine_runs(monkeypatch, stack, "dev")  # dev's stack: prod's override does not apply, nothing to report
+    violations.clear()
+    eks.validate(_stack_args({}), _collect(violations))
+    assert violations == []
+    checked.cache_clear()
+
+
+def test_enforcement_follows_the_stacks_policy_config_for_its_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    stack = Path("stacks/eu-sovereign-inference").resolve()
+    pack = load(builtin_policies_dir() / "production-readiness")
+    medium = next(r for r in sorted(pack.rules, key=lambda r: r.id) if r.severity == "medium")
+    levels = {}
+    for env in ("dev", "prod"):
+        _engine_runs(monkeypatch, stack, env)
+        policy = next(p for p in policies(pack, locate_stack(pack)) if p.name == medium.id)
+        levels[env] = policy.enforcement_level
+    # by default medium findings block in production only (see README: enforcement)
+    assert levels == {"dev": pp.EnforcementLevel.ADVISORY, "prod": pp.EnforcementLevel.MANDATORY}
+    monkeypatch.delenv("PULUMI_PROJECT")
+    assert locate_stack(pack) is None  # nothing names a stack: the non-production default

@@ -4,14 +4,21 @@ Each pack folder holds ``PulumiPolicy.yaml`` (``runtime: python``) and an ``__ma
 :func:`serve`, so ``pulumi preview --policy-pack policies/<pack>`` runs the pack under the real engine:
 
 * resource-level rules become ``ResourceValidationPolicy`` objects that judge each resource's inputs;
-* design-level rules become ``StackValidationPolicy`` objects that load the design named by the policy
-  config property ``design`` (or ``$AIFAB_DESIGN``; environment from ``env`` / ``$AIFAB_ENV``),
-  run the same engine ``aifab check`` runs (with the stack's policy.yaml and waivers.yaml) and report
-  each failing finding as a violation. Without a design they report "not applicable", never "passed".
+* design-level rules become ``StackValidationPolicy`` objects that judge the stack's design with the same
+  engine ``aifab check`` runs (the stack's catalogue, policy.yaml and waivers) and report each failing
+  finding as a violation.
+
+Run as documented, in a stack folder (``pulumi preview --policy-pack ../../policies/<pack>``), a pack
+finds its stack with no extra config: the policy config property ``design`` or ``$AIFAB_DESIGN`` if set,
+else the Pulumi project the engine names (``$PULUMI_PROJECT``: a folder with that ``Pulumi.yaml`` in the
+working folder, its parents, or the ``stacks/`` folder beside the packs). The environment is the Pulumi
+stack (``$PULUMI_STACK``, or the config ``env`` / ``$AIFAB_ENV``). Each policy's enforcement is then what
+the stack's policy.yaml gives the rule for that environment and its purpose; without a stack, the pack's
+non-production default. Resource policies read the design too (environment purposes, boundaries).
+Without a design, design-level policies report "not applicable", never "passed".
 
 Severity, the first framework reference (``PolicyComplianceFramework``), every reference as a
-``scheme:control`` tag, the remediation and the documentation URL come from the rule. Each policy's
-enforcement is the pack's default for a non-production environment; Pulumi's policy config overrides it.
+``scheme:control`` tag, the remediation and the documentation URL come from the rule.
 """
 
 from __future__ import annotations
@@ -19,18 +26,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pulumi_policy as pp
+import yaml
 
+from aifab.catalogue import Catalogue
 from aifab.design.design import Design
+from aifab.design.environments import EnvironmentModel
+from aifab.design.loader import LoadedDesign
+from aifab.errors import InputError
 from aifab.graph.build import build_graph
 
+from .config import PolicyConfig
+from .context import PolicyContext
 from .enforcement import resolve
 from .engine import DesignCheck, frozen_graph, help_uri, make_context, run_rule
-from .packs import Pack, PackSet, load_packs
+from .packs import Pack, PackSet, builtin_policies_dir, load_packs
 from .resources import subject_of
 from .rule import Rule
 
@@ -42,20 +57,80 @@ CONFIG_SCHEMA = {
 }
 
 
-def _enforcement(rule: Rule, pack: Pack) -> pp.EnforcementLevel:
-    # CrossGuard holds one level per policy: the non-production one, so a dev stack's preview is not blocked
-    # by a production-only requirement; `aifab check` judges each finding under its own environment.
-    level = resolve(rule.severity, (pack.info.enforcement,), None, "experimentation")
+@dataclass(frozen=True)
+class StackTarget:
+    """The design a pack judges: a stack folder (or design file) and the environment (Pulumi stack)."""
+
+    design: str
+    env: str | None
+
+
+def locate_stack(pack: Pack, config: Mapping[str, Any] | None = None) -> StackTarget | None:
+    """The stack the engine runs this pack for (see the module docs), or None when it cannot be told."""
+    settings = config or {}
+    env = settings.get("env") or os.environ.get(ENV_ENV) or os.environ.get("PULUMI_STACK") or None
+    explicit = settings.get("design") or os.environ.get(DESIGN_ENV)
+    if explicit:
+        return StackTarget(str(explicit), env)
+    project = os.environ.get("PULUMI_PROJECT")
+    if not project:
+        return None
+    cwd = Path.cwd()
+    candidates = [cwd, *cwd.parents, cwd / "stacks" / project, pack.path.parent.parent / "stacks" / project]
+    for folder in candidates:
+        if _project_name(folder) == project:
+            return StackTarget(str(folder), env)
+    return None
+
+
+def _project_name(folder: Path) -> str | None:
+    try:
+        data = yaml.safe_load((folder / "Pulumi.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    return str(data.get("name")) if isinstance(data, dict) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _stack(design: str, env: str | None) -> tuple[LoadedDesign, PolicyConfig, Catalogue] | None:
+    """The stack's design (with its environment's overrides), policy config and catalogue; None if unusable."""
+    from aifab.catalogue import load_catalogue
+    from aifab.design.loader import load_design
+
+    from .config import CONFIG_FILE, load_policy_config
+
+    try:
+        loaded = load_design(design, env)
+        folder = loaded.stack_dir or loaded.file.parent
+        config_file = folder / CONFIG_FILE
+        packs = load_packs(builtin_policies_dir())
+        config = load_policy_config(config_file if config_file.is_file() else None, packs)
+        return loaded, config, load_catalogue(loaded.catalogue_file)
+    except InputError:
+        return None  # the design-level policies report why (through `checked`)
+
+
+def _enforcement(rule: Rule, pack: Pack, target: StackTarget | None = None) -> pp.EnforcementLevel:
+    """The stack's enforcement of ``rule`` for its environment; without a stack, the non-production level
+    (so a dev stack's preview is not blocked by a production-only requirement)."""
+    stack = _stack(target.design, target.env) if target is not None else None
+    if stack is None:
+        return pp.EnforcementLevel(resolve(rule.severity, (pack.info.enforcement,), None, "experimentation"))
+    loaded, config, _ = stack
+    model = EnvironmentModel.of(loaded.design)
+    environment = model.environments.get(target.env or "") if target is not None else None
+    purpose = environment.purpose if environment is not None else model.purpose(None)
+    level = resolve(rule.severity, config.enforcement_specs(rule, pack), target.env if target else None, purpose)
     return pp.EnforcementLevel(level)
 
 
-def _metadata(rule: Rule, pack: Pack) -> dict[str, Any]:
+def _metadata(rule: Rule, pack: Pack, target: StackTarget | None) -> dict[str, Any]:
     first = rule.frameworks[0] if rule.frameworks else None
     return {
         "name": rule.id,
         "description": rule.title,
         "display_name": rule.title,
-        "enforcement_level": _enforcement(rule, pack),
+        "enforcement_level": _enforcement(rule, pack, target),
         "severity": pp.Severity(rule.severity),
         "framework": pp.PolicyComplianceFramework(name=first.name, reference=first.control, specification=rule.title)
         if first is not None
@@ -85,7 +160,7 @@ def checked(policies_dir: str, pack: str, design: str, env: str | None, today: d
         packs,
         config=load_policy_config(config_file if config_file.is_file() else None, packs),
         waivers=load_waivers(waivers_file if waivers_file.is_file() else None, packs),
-        catalogue=load_catalogue(),
+        catalogue=load_catalogue(loaded.catalogue_file),
         today=today,
         only_packs=(pack,),
     )
@@ -93,16 +168,14 @@ def checked(policies_dir: str, pack: str, design: str, env: str | None, today: d
 
 def _stack_validation(rule: Rule, pack: Pack) -> Callable[[pp.StackValidationArgs, pp.ReportViolation], None]:
     def validate(args: pp.StackValidationArgs, report_violation: pp.ReportViolation) -> None:
-        config = args.get_config()
-        design = config.get("design") or os.environ.get(DESIGN_ENV)
-        if not design:
+        target = locate_stack(pack, args.get_config())
+        if target is None:
             args.not_applicable(
-                f"{rule.id} is a design-level rule: set the policy config 'design' or ${DESIGN_ENV} to the stack "
-                "folder, or run `aifab check`"
+                f"{rule.id} is a design-level rule and no stack was found: run the preview in the stack folder, "
+                f"set the policy config 'design' or ${DESIGN_ENV} to it, or run `aifab check`"
             )
             return
-        env = config.get("env") or os.environ.get(ENV_ENV) or None
-        result = checked(str(pack.path.parent), pack.name, str(design), env, dt.date.today())
+        result = checked(str(pack.path.parent), pack.name, target.design, target.env, _today())
         mine = [f for f in result.findings if f.rule_id == rule.id]
         failing = [f for f in mine if f.status in ("fail", "error")]
         if not failing and mine and all(f.status in ("not_applicable", "not_evaluated") for f in mine):
@@ -118,17 +191,7 @@ def _resource_validation(rule: Rule, pack: Pack) -> Callable[[pp.ResourceValidat
     def validate(args: pp.ResourceValidationArgs, report_violation: pp.ReportViolation) -> None:
         if args.resource_type not in rule.applies_to:
             return
-        from aifab.catalogue import load_catalogue
-
-        design = Design(name="crossguard")
-        ctx = make_context(
-            design,
-            frozen_graph(build_graph(design)),
-            pack.defaults(),
-            catalogue=load_catalogue(),
-            capacity=None,
-            today=dt.date.today(),
-        )
+        ctx = _resource_context(pack, locate_stack(pack))
         provider = args.provider
         subject = subject_of(  # plain inputs, unknowns marked as in a plan: both paths judge the same subject
             args.resource_type,
@@ -148,11 +211,46 @@ def _resource_validation(rule: Rule, pack: Pack) -> Callable[[pp.ResourceValidat
     return validate
 
 
-def policies(pack: Pack) -> list[pp.Policy]:
-    """The CrossGuard policies of one pack."""
+def _resource_context(pack: Pack, target: StackTarget | None) -> PolicyContext:
+    """The stack's design, environment, parameters and catalogue when the stack is known; else an empty design."""
+    stack = _stack(target.design, target.env) if target is not None else None
+    if stack is None:
+        from aifab.catalogue import load_catalogue
+
+        design = Design(name="crossguard")
+        return make_context(
+            design,
+            frozen_graph(build_graph(design)),
+            pack.defaults(),
+            catalogue=load_catalogue(),
+            capacity=None,
+            today=_today(),
+        )
+    loaded, config, catalogue = stack
+    return make_context(
+        loaded.design,
+        frozen_graph(build_graph(loaded.design)),
+        config.params(pack),
+        catalogue=catalogue,
+        capacity=None,
+        today=_today(),
+        env=loaded.env,
+    )
+
+
+def _today() -> dt.date:
+    value = os.environ.get("AIFAB_TODAY")
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def policies(pack: Pack, target: StackTarget | None = None) -> list[pp.Policy]:
+    """The CrossGuard policies of one pack (enforcement for ``target``'s environment when given)."""
     found: list[pp.Policy] = []
     for rule in sorted(pack.rules, key=lambda r: r.id):
-        meta = _metadata(rule, pack)
+        meta = _metadata(rule, pack, target)
         if rule.target == "resource":
             found.append(pp.ResourceValidationPolicy(validate=_resource_validation(rule, pack), **meta))
         else:
@@ -176,7 +274,7 @@ def serve(pack_dir: Path) -> None:
     pack = load(pack_dir)
     pp.PolicyPack(
         name=pack.name,
-        policies=policies(pack),
+        policies=policies(pack, locate_stack(pack)),
         description=pack.info.description,
         display_name=pack.info.title,
     )
