@@ -19,7 +19,6 @@ import asyncio
 import collections.abc
 import contextlib
 import contextvars
-import gc
 import hashlib
 import json
 import logging
@@ -29,7 +28,6 @@ import sys
 import threading
 import types
 import typing
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +41,7 @@ from google.protobuf import json_format
 from pulumi.runtime import config as rconfig
 from pulumi.runtime import mocks as mocks_module
 from pulumi.runtime import settings as rsettings
+from pulumi.runtime import stack as pulumi_stack
 from pulumi.runtime import sync_await as sync_await_module
 from pulumi.runtime.mocks import MockEngine, MockMonitor
 from pulumi.runtime.proto import engine_pb2
@@ -444,6 +443,47 @@ def _thread_loops_closed() -> Iterator[None]:
                 loop.close()
 
 
+async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
+    """The SDK's ``wait_for_rpcs`` with one change: outstanding outputs are awaited in batches
+    (``ALL_COMPLETED``) instead of one completion at a time, which re-arms a callback on every pending task
+    after each completion and makes long dependency chains quadratic (pulumi-offline.md, section 1.5)."""
+    rpc_manager = rsettings._get_rpc_manager()
+    settings = rsettings.SETTINGS
+    while True:
+        while rpc_manager.rpcs:
+            await asyncio.sleep(0)
+            try:
+                await rpc_manager.rpcs.pop()
+            except Exception as exn:
+                if rpc_manager.unhandled_exception is not None:
+                    raise exn from rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+                raise
+        if rpc_manager.unhandled_exception is not None:
+            raise rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+        if await_all_outstanding_tasks:
+            while True:
+                with settings.lock:
+                    if not settings.outputs:
+                        break
+                    pending = list(settings.outputs)
+                    settings.outputs.clear()
+                await asyncio.wait(pending)
+                for task in pending:
+                    await task  # re-raise a failure here, as the SDK does
+        if not rpc_manager.rpcs:
+            break
+
+
+@contextlib.contextmanager
+def _batched_waits() -> Iterator[None]:
+    original = pulumi_stack.wait_for_rpcs
+    pulumi_stack.wait_for_rpcs = _wait_for_rpcs
+    try:
+        yield
+    finally:
+        pulumi_stack.wait_for_rpcs = original
+
+
 def stack_config(stack_dir: Path, stack: str) -> dict[str, str]:
     """``Pulumi.<stack>.yaml``'s config as the engine passes it: full keys, objects as JSON strings."""
     file = stack_dir / f"Pulumi.{stack}.yaml"
@@ -542,7 +582,7 @@ def run_function(
     if cwd is not None:
         os.chdir(cwd)
     try:
-        with _watch_applies(capture), _thread_loops_closed():
+        with _watch_applies(capture), _thread_loops_closed(), _batched_waits():
             loop.run_until_complete(pulumi.runtime.stack.run_in_stack(program))  # type: ignore[arg-type]
     except Exception as exc:  # the program's own error, as the engine would report it
         raise ProgramFailed(str(exc), capture) from exc
@@ -562,9 +602,6 @@ def _shut_down(loop: asyncio.AbstractEventLoop) -> None:
     with contextlib.suppress(Exception):
         loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)  # the SDK never closes its per-thread loops
-        gc.collect()
 
 
 def _leave_spare_loop() -> None:
