@@ -8,10 +8,10 @@ OUT    ?= out
 
 .PHONY: demo test lint typecheck bench clean
 
-$(BIN)/aifab: pyproject.toml
+$(BIN)/aifab: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -c constraints.txt
 	touch $@
 
 ## demo: the main job, offline, on the embedded reference architecture

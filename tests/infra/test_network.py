@@ -65,7 +65,7 @@ def test_deny_all_boundary_gets_vpc_endpoints_not_nat(preview: bool) -> None:
     assert vpc.inputs["cidrBlock"] == "10.20.0.0/16"
     assert vpc.inputs["enableDnsSupport"] is True and vpc.inputs["enableDnsHostnames"] is True
     assert vpc.parent == net.urn
-    assert vpc.provider.split("::")[-1].startswith("aws-eu-west-2")
+    assert vpc.provider.rsplit("::", 1)[0].endswith("::aws-eu-west-2")  # "<provider urn>::<id>"
     # three private and three public subnets, carved in order from the cidr; zones from the invoke
     subnets = sorted(capture.by_type(SUBNET), key=lambda r: r.name)
     assert [s.inputs["cidrBlock"] for s in subnets if "private" in s.name] == subnet_blocks("10.20.0.0/16", 20, 3)

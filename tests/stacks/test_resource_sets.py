@@ -45,6 +45,15 @@ def test_resource_set_matches_its_reviewed_golden_file(stack: Path, env: str) ->
 
 
 @pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
+def test_plan_matches_its_reviewed_golden_file(stack: Path, env: str) -> None:
+    """Every resource's inputs as sent, options and dependencies: a change to what a stack would deploy
+    shows in review as a diff of this file (regenerate, then read it)."""
+    capture = captured(stack, env)
+    plan = Plan.from_capture(capture, design=str(capture.outputs["design"]))
+    assert_golden(f"plans/{stack.name}.{env}.plan.json", plan.to_json())
+
+
+@pytest.mark.parametrize(("stack", "env"), STACK_ENVS, ids=_ids)
 def test_links_become_dependencies(stack: Path, env: str) -> None:
     capture = captured(stack, env)
     plan = Plan.from_capture(capture)

@@ -355,9 +355,10 @@ class FabricatingMocks(pulumi.runtime.Mocks):
         for autoname in ("name", "bucket"):
             if autoname in declared and autoname not in state:
                 state[autoname] = f"{args.name}-{_hash7(args.name)}"
-        if not self.preview:
-            for wire, value_type in declared.items():
-                state.setdefault(wire, _fabricate(value_type, args.name, wire))
+        if self.preview:
+            return "", state  # a resource not created yet has no id: unknown, as in a real preview
+        for wire, value_type in declared.items():
+            state.setdefault(wire, _fabricate(value_type, args.name, wire))
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:

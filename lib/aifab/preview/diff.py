@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .facts import DATABASE_CHARTS, STATEFUL
 from .plan import SECRET, UNKNOWN_VALUE, Plan, PlannedResource
 
 Action = Literal["create", "delete", "update", "replace", "may replace", "same"]
@@ -317,21 +318,7 @@ REPLACEMENT_TABLE: dict[str, TypeRules] = {
 Properties that are not listed, and every property of a stateful type that has no entry, are unknown to
 aifab: a change to one of them on a stateful type is reported as ``may replace``."""
 
-STATEFUL: dict[str, str] = {
-    "aws:s3/bucket:Bucket": "objects",
-    "aws:fsx/lustreFileSystem:LustreFileSystem": "a file system",
-    "aws:rds/instance:Instance": "a database",
-    "aws:rds/cluster:Cluster": "a database",
-    "aws:opensearch/domain:Domain": "a search index",
-    "aws:eks/cluster:Cluster": "a cluster's control plane and etcd",
-    "aws:kms/key:Key": "key material (data encrypted under it becomes unreadable)",
-    "aws:cloudwatch/logGroup:LogGroup": "logs",
-    "kubernetes:core/v1:PersistentVolumeClaim": "a volume",
-}
-"""Types whose replacement or deletion loses data; GPU node groups and database charts are found below."""
-
 _GPU_FAMILIES = re.compile(r"^(p\d|g\d|trn\d|inf\d|dl\d)")
-_DATABASE_CHARTS = ("postgresql", "qdrant", "milvus", "weaviate", "mysql", "redis", "mongodb")
 
 
 def stateful_reason(resource: PlannedResource) -> str:
@@ -345,7 +332,7 @@ def stateful_reason(resource: PlannedResource) -> str:
         return ""
     if resource.type == "kubernetes:helm.sh/v3:Release":
         chart = str(resource.inputs.get("chart", ""))
-        return f"a {chart} database" if any(db in chart for db in _DATABASE_CHARTS) else ""
+        return f"a {chart} database" if any(db in chart for db in DATABASE_CHARTS) else ""
     return STATEFUL.get(resource.type, "")
 
 

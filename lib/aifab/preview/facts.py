@@ -19,16 +19,17 @@ STATEFUL: dict[str, str] = {
     "aws:s3/bucket:Bucket": "objects",
     "aws:fsx/lustreFileSystem:LustreFileSystem": "a file system",
     "aws:rds/instance:Instance": "a database",
+    "aws:rds/cluster:Cluster": "a database",
     "aws:opensearch/domain:Domain": "a search index",
     "aws:eks/cluster:Cluster": "a cluster's control plane and etcd",
     "aws:kms/key:Key": "key material (data encrypted under it is lost with it)",
     "aws:cloudwatch/logGroup:LogGroup": "logs",
     "kubernetes:core/v1:PersistentVolumeClaim": "a volume",
-    "kubernetes:helm.sh/v3:Release": "",  # stateful only when the chart is a database (below)
 }
-"""Types that hold data; GPU node groups are called out under GPU-bearing."""
+"""Types whose replacement or deletion loses data (a Helm release too when its chart is a database, below;
+GPU node groups are listed under GPU-bearing here and as stateful in plan diffs)."""
 
-DATABASE_CHARTS = ("postgresql", "qdrant", "milvus", "weaviate", "mysql")
+DATABASE_CHARTS = ("postgresql", "qdrant", "milvus", "weaviate", "mysql", "redis", "mongodb")
 WORKLOADS = (
     "kubernetes:apps/v1:Deployment",
     "kubernetes:apps/v1:StatefulSet",
@@ -127,4 +128,4 @@ def _gpus(container: dict[str, Any]) -> int:
     return 0
 
 
-__all__ = ["STATEFUL", "Facts", "facts"]
+__all__ = ["DATABASE_CHARTS", "STATEFUL", "Facts", "facts"]
