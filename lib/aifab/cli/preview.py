@@ -14,14 +14,15 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from aifab.errors import InputError
-from aifab.preview.plan import Plan
-from aifab.preview.stack import StackPreview, environments, is_stack, plan_graph, preview_stack
-from aifab.preview.summary import summarise
 from aifab.report import check_writable, write_atomic
+
+if TYPE_CHECKING:
+    from aifab.preview.stack import StackPreview
 
 from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors
 from .up import _echo, backend_option, fail, print_result
@@ -80,6 +81,11 @@ def _engine_preview(path: str, env: str | None, backend_url: str | None) -> None
 def _preview(
     path: str, env: str | None, out_dir: str | None, fmt: str, baseline: str | None, today: dt.date | None
 ) -> None:
+    # the Pulumi SDKs load only when a preview runs, so every other command starts fast
+    from aifab.preview.plan import Plan
+    from aifab.preview.stack import environments, is_stack, plan_graph, preview_stack
+    from aifab.preview.summary import summarise
+
     stack_dir = Path(path)
     if not is_stack(stack_dir):
         raise InputError("not a stack folder: preview needs a Pulumi project (a folder with Pulumi.yaml)", file=path)
@@ -125,6 +131,8 @@ def _targets(out_dir: str | None, envs: list[str]) -> dict[str, Path]:
 
 
 def _print(results: list[StackPreview], fmt: str, diff_text: str | None) -> None:
+    from aifab.preview.summary import summarise
+
     if fmt == "json":
         payload = [
             {"env": r.env, "refused": r.refused, "plan": r.plan.model_dump(mode="json") if r.plan else None}
