@@ -123,6 +123,33 @@ def test_the_gate_refuses_a_mandatory_finding_with_the_findings(tmp_path: Path) 
     assert "nothing was sent to the Pulumi engine" in caught.value.message
 
 
+def test_the_gate_refuses_a_resource_level_violation_the_design_alone_does_not_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate judges the offline preview's resources too: a launch template the stack would create without
+    IMDSv2 (here slipped into what the preview records) refuses `up` although the design is compliant."""
+    from aifab.policy.rule import ResourceSubject
+    from aifab.preview import plan as plan_module
+    from aifab.preview import resources
+
+    real = plan_module.subjects
+
+    def with_a_bad_key(plan: plan_module.Plan) -> list[ResourceSubject]:
+        bad = ResourceSubject(
+            "aws:ec2/launchTemplate:LaunchTemplate", "explore-lt-2", {"metadataOptions": {}}, component="explore"
+        )
+        return [*real(plan), bad]
+
+    monkeypatch.setattr(plan_module, "subjects", with_a_bad_key)
+    resources._preview.cache_clear()
+    stack = tmp_path / "eu"
+    shutil.copytree(EU, stack)
+    with pytest.raises(deploy.DeploymentRefused) as caught:
+        deploy.gate(stack, "dev")
+    assert "SEC-RES-EC2-001" in caught.value.message and "explore-lt-2" in caught.value.message
+    resources._preview.cache_clear()
+
+
 @pytest.mark.parametrize("operation", [deploy.up, deploy.preview, deploy.engine_preview])
 def test_up_and_preview_refuse_before_looking_for_the_cli(no_cli: Path, tmp_path: Path, operation: object) -> None:
     marker = tmp_path / "ran"

@@ -190,7 +190,8 @@ def gate_day() -> dt.date:
 
 
 def gate(stack_dir: Path, env: str, *, today: dt.date | None = None) -> CheckReport:
-    """Judge the design for ``env`` as the stack program does; raise :class:`DeploymentRefused` if it fails.
+    """Judge the stack for ``env`` as ``aifab check --env`` does, its offline preview included (so a
+    resource-level violation refuses too); raise :class:`DeploymentRefused` if a mandatory finding stands.
 
     Raises :class:`InputError` for a design, policy config or waivers file that cannot be used.
     """
@@ -198,12 +199,14 @@ def gate(stack_dir: Path, env: str, *, today: dt.date | None = None) -> CheckRep
     from aifab.design.loader import load_design
     from aifab.policy.gate import check_stack
     from aifab.policy.packs import builtin_policies_dir, load_packs
+    from aifab.preview.resources import stack_resources
     from aifab.report.model import CheckReport, sort_key
 
     day = today or gate_day()
     loaded = load_design(stack_dir, env=env)
     packs = load_packs(builtin_policies_dir())
-    check = check_stack(loaded, packs, catalogue=load_catalogue(loaded.catalogue_file), today=day)
+    resources = stack_resources(loaded, env, day)  # the resource-level rules judge what would be registered
+    check = check_stack(loaded, packs, catalogue=load_catalogue(loaded.catalogue_file), today=day, resources=resources)
     if check.input_errors:
         raise InputError.combine(
             [

@@ -12,22 +12,20 @@ left. Files are written whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from aifab.design.loader import DESIGN_FILES, LoadedDesign
+from aifab.design.loader import DESIGN_FILES
 from aifab.errors import InputError
 from aifab.policy.config import CONFIG_FILE
 from aifab.policy.engine import DesignCheck
 from aifab.policy.gate import check_stack
 from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
-from aifab.policy.rule import ResourceSubject
 from aifab.policy.waivers import WAIVERS_FILE
+from aifab.preview.resources import stack_resources
 from aifab.report import FORMATS, CheckReport, check_writable, render, write_atomic
 
 from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
@@ -96,7 +94,7 @@ def run_check(
     for path in expand_paths(paths):
         loaded = load(path, env)
         cat = catalogue(catalogue_path, loaded)
-        resources = previewed_resources(loaded, env, today) if preview else None
+        resources = stack_resources(loaded, env, today) if preview else None
         results.append(
             check_stack(
                 loaded,
@@ -110,44 +108,6 @@ def run_check(
             )
         )
     return results
-
-
-def previewed_resources(loaded: LoadedDesign, env: str | None, today: dt.date) -> list[ResourceSubject] | None:
-    """What the stack would register (offline preview) for ``env`` or every environment, as rule subjects;
-    None when the design is not a stack (the resource rules then report "not evaluated")."""
-    stack_dir = loaded.stack_dir
-    if stack_dir is None or not (stack_dir / "Pulumi.yaml").is_file():
-        return None
-    from aifab.preview.stack import environments
-
-    envs = [env] if env is not None else environments(stack_dir)
-    found: list[ResourceSubject] = []
-    planned = False
-    for e in envs:
-        subjects = _preview(stack_dir.resolve(), e, today, _fingerprint(stack_dir))
-        if subjects is not None:
-            planned = True
-            found.extend(subjects)
-    return found if planned else None
-
-
-@functools.lru_cache(maxsize=32)
-def _preview(stack_dir: Path, env: str, today: dt.date, fingerprint: str) -> tuple[ResourceSubject, ...] | None:
-    from aifab.preview.plan import subjects
-    from aifab.preview.stack import preview_stack
-
-    result = preview_stack(stack_dir, env, today=today, gate=False)  # check has judged the design itself
-    return tuple(subjects(result.plan)) if result.plan is not None else None
-
-
-def _fingerprint(folder: Path) -> str:
-    """The stack's files, so a cached preview is reused only while nothing in the folder changed."""
-    digest = hashlib.sha256()
-    for file in sorted(folder.rglob("*")):
-        if file.is_file() and "__pycache__" not in file.parts and file.suffix in (".py", ".yaml", ".yml", ".json"):
-            digest.update(str(file.relative_to(folder)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 @click.command("check")
