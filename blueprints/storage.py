@@ -159,3 +159,5 @@ class VectorDatabase(_EncryptedStore):
 
     runs_on: Annotated[Ref | None, CLUSTER] = None
     network: Annotated[Ref | None, NETWORK] = None
+    indexes: Annotated[tuple[Ref, ...], Link("indexes", ("data_lake",))] = ()
+    """The data lakes whose documents it holds embeddings of: retrieval over the lake."""

@@ -183,6 +183,7 @@ vectors = bp.VectorDatabase(
     data_classification="personal",
     runs_on=serve,
     network=train.ref("network"),
+    indexes=("lake",),
     **prod_keyed,
 )
 

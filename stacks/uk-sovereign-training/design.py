@@ -180,6 +180,7 @@ vectors = bp.VectorDatabase(
     encrypted_by=keys,
     runs_on=platform,
     network=platform.ref("network"),
+    indexes=("lake",),
     **in_prod,
 )
 

@@ -250,6 +250,7 @@ dev_vectors = bp.VectorDatabase(
     runs_on=dev_platform,
     network=dev_platform.ref("network"),
     encrypted_by=kms_dev,
+    indexes=("lake-dev",),
     **in_dev,
 )
 vectors = bp.VectorDatabase(
@@ -261,6 +262,7 @@ vectors = bp.VectorDatabase(
     runs_on=platform,
     network=platform.ref("network"),
     encrypted_by=kms_prod,
+    indexes=("lake",),
     **in_prod,
 )
 gov_vectors = bp.VectorDatabase(
@@ -272,6 +274,7 @@ gov_vectors = bp.VectorDatabase(
     runs_on=gov_platform,
     network=gov_platform.ref("network"),
     encrypted_by=kms_gov,
+    indexes=("lake-gov",),
     **in_gov,
 )
 

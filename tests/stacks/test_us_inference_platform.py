@@ -130,6 +130,7 @@ def test_each_vector_database_is_indexed_from_its_environments_lake(design: Desi
         assert len(indexers) == 1, vectors.id
         lakes = [_one(design, DataLake, lake) for lake in indexers[0].reads_from]
         assert lakes and {lake.environment for lake in lakes} == {vectors.environment}
+        assert set(vectors.indexes) == {lake.id for lake in lakes}  # the index's own link to its lake
         assert {lake.data_classification for lake in lakes} == {vectors.data_classification}
 
 
