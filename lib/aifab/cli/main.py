@@ -8,6 +8,7 @@ from aifab import __version__
 
 from .check import check_command
 from .design import design_group
+from .docs import docs_command
 from .estimate import estimate_command
 from .graph import graph_command
 from .policy import policy_group
@@ -30,6 +31,7 @@ cli.add_command(validate_command)
 cli.add_command(graph_command)
 cli.add_command(design_group)
 cli.add_command(check_command)
+cli.add_command(docs_command)
 cli.add_command(policy_group)
 cli.add_command(size)
 cli.add_command(estimate_command)
