@@ -13,6 +13,7 @@ from .estimate import estimate_command
 from .graph import graph_command
 from .policy import policy_group
 from .preview import preview_command
+from .report import report_command
 from .size import size
 from .up import destroy_command, up_command
 from .validate import validate_command
@@ -36,6 +37,7 @@ cli.add_command(policy_group)
 cli.add_command(size)
 cli.add_command(estimate_command)
 cli.add_command(preview_command)
+cli.add_command(report_command)
 cli.add_command(up_command)
 cli.add_command(destroy_command)
 
