@@ -26,7 +26,8 @@ demo: $(BIN)/aifab
 	$(BIN)/aifab graph $(STACK) --env $(ENV) --format mermaid > $(OUT)/graph.mmd
 	$(BIN)/aifab design export $(STACK) --env $(ENV) > $(OUT)/design.yaml
 	$(BIN)/aifab preview $(STACK) --env $(ENV) --out $(OUT)/preview > /dev/null
-	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml, preview/{plan.json,graph.json,summary.txt}"
+	$(BIN)/aifab report $(STACK) --env $(ENV) --out $(OUT)/review
+	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml, preview/{plan.json,graph.json,summary.txt}, review/{review.html,review.md}"
 
 ## test: lint, type-check and the whole test suite
 test: $(BIN)/aifab lint typecheck
