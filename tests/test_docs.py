@@ -73,3 +73,14 @@ def test_deploying_guide_covers_every_realised_kind() -> None:
     text = Path("docs/deploying.md").read_text()
     missing = [kind for kind in REALISERS if f"`{kind}`" not in text]
     assert not missing, f"docs/deploying.md does not say what these kinds become: {missing}"
+
+
+def test_the_rule_writing_guides_example_pack_passes_its_own_examples_and_runs_in_check() -> None:
+    tested = CliRunner().invoke(cli, ["policy", "test", "docs/examples/policies"])
+    assert tested.exit_code == 0, tested.output
+    assert "4 passed, 0 failed" in tested.output
+    args = ["check", "stacks/us-inference-platform", "--env", "prod", "--policies", "docs/examples/policies"]
+    result = CliRunner().invoke(cli, [*args, "--pack", "house-rules", "--today", "2026-12-01", "--format", "json"])
+    findings = {(f["rule_id"], f["status"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("HSE-COST-001", "fail") in findings  # the reference stack's pools carry no cost-centre label
+    assert ("HSE-RES-S3-001", "pass") in findings  # the realisers tag every bucket with its component
