@@ -135,7 +135,10 @@ def test_bad_policy_config_exits_2_naming_file_line_field(tmp_path: Path) -> Non
     code, _, err = run(GOOD, "--policy-config", str(config), "--output", f"sarif={out_file}")
     assert code == 2
     assert f"{config}:4: packs.energy.params.pue_target: expected a number" in err
-    assert not out_file.exists()
+    # the unusable input reaches the pull request too: the SARIF names it at its file and line
+    result = json.loads(out_file.read_text())["runs"][0]["results"][0]
+    assert result["ruleId"] == "AIFAB-INPUT" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
 
 
 def test_bad_waivers_exit_2(tmp_path: Path) -> None:

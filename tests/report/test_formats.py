@@ -14,6 +14,7 @@ from aifab.errors import InputError
 from aifab.policy.rule import SEVERITIES
 from aifab.report import FORMATS, CheckReport, render, write_atomic
 from aifab.report import sarif as sarif_writer
+from aifab.report.model import TOOL_URI
 
 from .conftest import HERE, assert_golden
 
@@ -60,8 +61,21 @@ def test_sarif_content(report: CheckReport) -> None:
     waived = next(r for r in results if r["ruleId"] == "SEC-S3-001")
     assert waived["suppressions"][0]["kind"] == "external"
     assert "open-data mirror" in waived["suppressions"][0]["justification"]
-    advisory = next(r for r in results if r["ruleId"] == "SEC-S3-002")
-    assert advisory["level"] == "warning"
+    # the level says what blocks: a mandatory medium finding is an error, an advisory one a warning, waived a note
+    medium = next(r for r in results if r["ruleId"] == "SEC-S3-002")
+    assert medium["level"] == "error" and medium["properties"]["enforcement"] == "mandatory"
+    advisory = next(r for r in results if r["ruleId"] == "NRG-REG-001")
+    assert advisory["level"] == "warning" and advisory["properties"]["enforcement"] == "advisory"
+    assert waived["level"] == "note"
+    assert {r["level"] == "error" for r in results} == {True, False}
+    assert all(
+        (r["level"] == "error") == (r["properties"]["enforcement"] == "mandatory")
+        for r in results
+        if r["properties"]["status"] == "fail"
+    )
+    driver = run["tool"]["driver"]
+    assert driver["informationUri"] == TOOL_URI and driver["informationUri"].startswith("https://")
+    assert driver["version"] == "0.1.0"
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert {n["associatedRule"]["id"] for n in notes} == {"TST-ERR-001", "TST-RES-001", "PRD-QTA-001"}
     assert not [r for r in results if r["properties"]["status"] in ("pass", "not_applicable")]
@@ -77,7 +91,10 @@ def test_junit_parses_with_a_case_per_rule_and_component(report: CheckReport) ->
     assert by_name["TST-ERR-001 lake"].find("error") is not None
     skipped = by_name["SEC-S3-001 lake"].find("skipped")
     assert skipped is not None and skipped.get("message", "").startswith("waived until 2027-06-30")
-    assert int(root.get("failures", "0")) == sum(f.status == "fail" for f in report.findings)
+    # only what blocks fails: an advisory failure is skipped, with its reason
+    assert int(root.get("failures", "0")) == sum(f.status == "fail" and f.standing for f in report.findings)
+    advisory = by_name["NRG-REG-001 ireland"].find("skipped")
+    assert advisory is not None and advisory.get("message", "").startswith("advisory failure, not blocking: ")
 
 
 def test_json_shape(report: CheckReport) -> None:
@@ -141,3 +158,14 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path: Path, monkeypatch: pyte
         write_atomic(target, "second, longer content")
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["out.sarif"]
+
+
+def test_sarif_tool_metadata_is_the_projects_own() -> None:
+    from importlib import metadata
+
+    from aifab import __version__
+
+    urls = dict(entry.split(", ", 1) for entry in metadata.metadata("aifab").get_all("Project-URL") or [])
+    assert urls["Homepage"] == TOOL_URI
+    driver = json.loads(sarif_writer.render(CheckReport(designs=())))["runs"][0]["tool"]["driver"]
+    assert (driver["informationUri"], driver["version"]) == (TOOL_URI, __version__)

@@ -1,7 +1,10 @@
 """``aifab check PATH...``: validation, capacity findings and policy packs, for pull requests and CI.
 
 Exit 0 when no mandatory finding stands, 1 when one does, 2 when the input is unusable (a design,
-policy config or waivers file that cannot be read, an unknown pack, a bad option).
+policy config or waivers file that cannot be read, an unknown pack, a bad option). An unusable design is
+reported in every requested output at its file and line, beside the stacks that could be checked.
+
+``--changed FILE...`` (what a pre-commit hook passes) checks the stacks and designs those files belong to.
 
 Several outputs at once: ``--format`` (repeatable) picks formats for standard output, ``--output
 FORMAT=FILE`` (repeatable) writes a format to a file (``--output FILE`` alone takes the one ``--format``
@@ -17,6 +20,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from aifab.design.loader import DESIGN_FILES
 from aifab.errors import InputError
@@ -26,9 +30,9 @@ from aifab.policy.gate import check_stack
 from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifab.policy.waivers import WAIVERS_FILE
 from aifab.preview.resources import stack_resources
-from aifab.report import FORMATS, CheckReport, check_writable, render, write_atomic
+from aifab.report import FORMATS, CheckReport, InputProblem, check_writable, render, write_atomic
 
-from ._common import EXIT_FINDINGS, EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
+from ._common import EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
 
 
 def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -87,16 +91,18 @@ def run_check(
     today: dt.date,
     catalogue_path: str | None = None,
     preview: bool = True,
-) -> list[DesignCheck]:
+) -> tuple[list[DesignCheck], list[tuple[str, InputError]]]:
+    """Check each stack or design under ``paths``; one that cannot be used is an error, the rest are still checked."""
     for name in only_packs:
         packs.pack(name)  # unknown pack names are input errors, with suggestions
-    results = []
+    results: list[DesignCheck] = []
+    unusable: list[tuple[str, InputError]] = []
     for path in expand_paths(paths):
-        loaded = load(path, env)
-        cat = catalogue(catalogue_path, loaded)
-        resources = stack_resources(loaded, env, today) if preview else None
-        results.append(
-            check_stack(
+        try:
+            loaded = load(path, env)
+            cat = catalogue(catalogue_path, loaded)
+            resources = stack_resources(loaded, env, today) if preview else None
+            result = check_stack(
                 loaded,
                 packs,
                 catalogue=cat,
@@ -106,8 +112,23 @@ def run_check(
                 only_packs=only_packs,
                 resources=resources,
             )
-        )
-    return results
+        except InputError as exc:
+            unusable.append((path, exc))
+            continue
+        if result.input_errors:  # it parsed but names things that do not exist: its findings would mislead
+            problems = [
+                InputError(
+                    d.message,
+                    file=d.location.file if d.location else None,
+                    line=d.location.line if d.location else None,
+                    field=d.component,
+                )
+                for d in result.input_errors
+            ]
+            unusable.append((path, InputError.combine(problems, "the design names things that do not exist")))
+            continue
+        results.append(result)
+    return results, unusable
 
 
 @click.command("check")
@@ -134,6 +155,11 @@ def run_check(
     metavar="DATE",
     help="Judge expiry dates as of DATE, e.g. 2026-12-31 (default: today).",
 )
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="PATH... are changed files (as a pre-commit hook passes them): check the stacks and designs they belong to.",
+)
 def check_command(
     paths: tuple[str, ...],
     env: str | None,
@@ -146,6 +172,7 @@ def check_command(
     catalogue_path: str | None,
     with_preview: bool,
     today: dt.datetime | None,
+    changed: bool,
 ) -> None:
     """Check the designs at PATH...: structural validation, capacity findings and the selected policy packs.
 
@@ -158,6 +185,13 @@ def check_command(
     design; waivers from waivers.yaml. Exit 0: no mandatory finding stands; 1: one does; 2: unusable input.
     """
     stdout_formats, files = parse_outputs(formats, outputs)  # usage errors: exit 2 from click itself
+    if changed:
+        from aifab.hooks import changed_designs
+
+        paths = tuple(changed_designs(paths))
+        if not paths:
+            err.print("no stack or design among the changed files; nothing to check", highlight=False)
+            sys.exit(EXIT_OK)
     day = today.date() if today is not None else dt.date.today()
     _check(
         paths,
@@ -190,29 +224,36 @@ def _check(
 ) -> None:
     for file in files.values():
         check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
-    packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
-    results = run_check(paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview)
-    unusable = [d for r in results for d in r.input_errors]
-    if unusable:
-        problems = [
-            InputError(
-                d.message,
-                file=d.location.file if d.location else None,
-                line=d.location.line if d.location else None,
-                field=d.component,
-            )
-            for d in unusable
-        ]
-        raise InputError.combine(problems, "the design names things that do not exist")
-    report = CheckReport(designs=tuple(results), rules=packs.rules, today=day, help_base_uri=_help_base())
+    # An input that cannot be used is reported like a finding, in every output, so it reaches the pull
+    # request; the stacks that can be used are still checked beside it.
+    results: list[DesignCheck] = []
+    unusable: list[tuple[str, InputError]] = []
+    packs: PackSet | None = None
+    try:
+        packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
+        results, unusable = run_check(
+            paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview
+        )
+    except InputError as exc:  # the policy packs or --pack: nothing can be checked
+        where = "--pack" if packs is not None else "--policies " + " ".join(policy_dirs) if policy_dirs else "policies"
+        unusable.append((where, exc))
+    report = CheckReport(
+        designs=tuple(results),
+        rules=packs.rules if packs is not None else {},
+        today=day,
+        help_base_uri=_help_base(),
+        input_errors=tuple(p for path, error in unusable for p in InputProblem.from_error(path, error)),
+    )
     rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
     for file, text in rendered.items():
         write_atomic(file, text)
     for fmt in stdout_formats:
         click.echo(render(report, fmt), nl=False)
-    if report.exit_code:
+    for _, error in unusable:
+        err.print(f"[bold red]error:[/] {escape(error.render())}", markup=True, highlight=False)
+    if report.standing:
         err.print(f"{len(report.standing)} mandatory finding(s) stand", highlight=False)
-    sys.exit(EXIT_FINDINGS if report.exit_code else EXIT_OK)
+    sys.exit(report.exit_code)
 
 
 __all__ = ["check_command", "expand_paths", "parse_outputs"]

@@ -5,7 +5,8 @@
 
 Formats: ``text``, ``json``, ``sarif`` (SARIF 2.1.0 for code scanning), ``junit`` (one test case per
 rule x component), ``markdown`` (a pull-request comment or job summary) and ``github`` (workflow
-annotations that land on the design line).
+annotations that land on the design line). Inputs that could not be used at all (a design that does not
+load, a broken policy config) are in every format too, at their file and line (:class:`InputProblem`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 from . import github, json_report, junit, markdown, sarif, text
 from ._io import check_writable, write_atomic
-from .model import CheckReport
+from .model import CheckReport, InputProblem
 
 WRITERS: dict[str, Callable[[CheckReport], str]] = {
     "text": text.render,
@@ -31,4 +32,4 @@ def render(report: CheckReport, fmt: str) -> str:
     return WRITERS[fmt](report)
 
 
-__all__ = ["FORMATS", "WRITERS", "CheckReport", "check_writable", "render", "write_atomic"]
+__all__ = ["FORMATS", "WRITERS", "CheckReport", "InputProblem", "check_writable", "render", "write_atomic"]

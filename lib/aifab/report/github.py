@@ -1,14 +1,15 @@
 """GitHub Actions workflow commands: annotations that land on the design file and line.
 
-Mandatory failures and rule errors are ``::error``, advisory failures ``::warning``, waived findings
-``::notice`` (so the reviewer of the pull request still sees them).
+What blocks is ``::error`` (a mandatory failure, or a mandatory rule that raised), advisory failures and
+errors ``::warning``, waived findings ``::notice`` (so the reviewer of the pull request still sees them).
+An input that could not be used is an ``::error`` at its file and line, titled ``aifab: unusable input``.
 """
 
 from __future__ import annotations
 
 from aifab.policy.findings import Finding
 
-from .model import CheckReport, sort_key
+from .model import CheckReport, InputProblem, sort_key
 
 
 def _data(text: str) -> str:
@@ -22,9 +23,9 @@ def _prop(text: str) -> str:
 def annotation(f: Finding) -> str | None:
     if f.status == "waived":
         command = "notice"
-    elif f.status == "error" or (f.status == "fail" and f.enforcement == "mandatory"):
+    elif f.standing:
         command = "error"
-    elif f.status == "fail":
+    elif f.status in ("fail", "error"):
         command = "warning"
     else:
         return None
@@ -43,8 +44,20 @@ def annotation(f: Finding) -> str | None:
     return f"::{command} {','.join(props)}::{_data(message)}"
 
 
+def input_annotation(p: InputProblem) -> str:
+    props = []
+    if p.file:
+        props.append(f"file={_prop(p.file)}")
+        if p.line:
+            props.append(f"line={p.line}")
+    props.append(f"title={_prop('aifab: unusable input')}")
+    message = f"{p.field}: {p.message}" if p.field else p.message
+    return f"::error {','.join(props)}::{_data(f'{p.path} cannot be checked: {message}')}"
+
+
 def render(report: CheckReport) -> str:
-    lines = [line for f in sorted(report.findings, key=sort_key) if (line := annotation(f))]
+    lines = [input_annotation(p) for p in report.input_errors]
+    lines += [line for f in sorted(report.findings, key=sort_key) if (line := annotation(f))]
     for unused in report.unused_waivers:
         props = f"file={_prop(unused.file)},line={unused.waiver._line}" if unused.file else ""
         title = _prop(f"unused waiver {unused.waiver.rule}")

@@ -67,6 +67,10 @@ def render(report: CheckReport) -> str:
         ],
         "findings": [finding_json(f) for f in report.findings],
         "unused_waivers": [unused_json(u) for u in report.unused_waivers],
+        "input_errors": [
+            {"path": p.path, "message": p.message, "field": p.field, "location": {"file": p.file, "line": p.line}}
+            for p in report.input_errors
+        ],
         "summary": report.summary(),
     }
     return json.dumps(document, indent=2) + "\n"

@@ -1,8 +1,10 @@
 """JUnit XML: a test suite per design and pack, a test case per rule x component.
 
-``fail`` is a ``<failure>`` (its type says mandatory or advisory), ``error`` an ``<error>``; waived,
-not-applicable and not-evaluated outcomes are ``<skipped>`` with the reason, so CI dashboards show
-them rather than counting them as passes.
+Only what blocks fails: a mandatory failure is a ``<failure>``, a mandatory rule that raised an
+``<error>``. Advisory failures and errors, waived, not-applicable and not-evaluated outcomes are
+``<skipped>`` with the reason, so CI dashboards show them rather than counting them as passes or failures.
+An input that could not be used is a ``<failure>`` of type ``input-error`` in the suite ``aifab input``,
+one test case per problem, with its file and line.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import defaultdict
 
 from aifab.policy.findings import Finding
 
-from .model import CheckReport
+from .model import CheckReport, InputProblem
 
 
 def _case(parent: ET.Element, f: Finding) -> None:
@@ -27,12 +29,15 @@ def _case(parent: ET.Element, f: Finding) -> None:
         if f.location.line:
             case.set("line", str(f.location.line))
     detail = "\n".join([f"{f.title}", f"location: {f.location}", *(f"note: {n}" for n in f.notes)])
-    if f.status == "fail":
+    if f.status == "fail" and f.standing:
         node = ET.SubElement(case, "failure", {"message": f.message, "type": f"{f.severity}/{f.enforcement}"})
         node.text = detail + (f"\nremediation: {f.remediation}" if f.remediation else "")
-    elif f.status == "error":
+    elif f.status == "error" and f.standing:
         node = ET.SubElement(case, "error", {"message": f.message, "type": "rule-error"})
         node.text = detail
+    elif f.status in ("fail", "error"):
+        what = "failure" if f.status == "fail" else "rule error"
+        ET.SubElement(case, "skipped", {"message": f"{f.enforcement} {what}, not blocking: {f.message}"})
     elif f.status == "waived" and f.waiver is not None:
         ET.SubElement(
             case,
@@ -43,9 +48,31 @@ def _case(parent: ET.Element, f: Finding) -> None:
         ET.SubElement(case, "skipped", {"message": f"{f.status.replace('_', ' ')}: {f.message}"})
 
 
+def _input_suite(parent: ET.Element, problems: tuple[InputProblem, ...]) -> None:
+    suite = ET.SubElement(
+        parent,
+        "testsuite",
+        {"name": "aifab input", "time": "0", "tests": str(len(problems)), "failures": str(len(problems))},
+    )
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    for p in problems:
+        case = ET.SubElement(suite, "testcase", {"classname": "aifab.input", "name": f"load {p.path}", "time": "0"})
+        if p.file:
+            case.set("file", p.file)
+            if p.line:
+                case.set("line", str(p.line))
+        node = ET.SubElement(case, "failure", {"message": str(p), "type": "input-error"})
+        node.text = f"nothing in {p.path} could be checked"
+
+
 def render(report: CheckReport) -> str:
     root = ET.Element("testsuites", {"name": "aifab check"})
     totals: dict[str, int] = defaultdict(int)
+    if report.input_errors:
+        _input_suite(root, report.input_errors)
+        totals["tests"] += len(report.input_errors)
+        totals["failures"] += len(report.input_errors)
     for design in report.designs:
         by_pack: dict[str, list[Finding]] = defaultdict(list)
         for f in design.findings:
@@ -54,9 +81,9 @@ def render(report: CheckReport) -> str:
             env = f"[{design.env}]" if design.env else ""
             counts = {
                 "tests": len(findings),
-                "failures": sum(f.status == "fail" for f in findings),
-                "errors": sum(f.status == "error" for f in findings),
-                "skipped": sum(f.status in ("waived", "not_applicable", "not_evaluated") for f in findings),
+                "failures": sum(f.status == "fail" and f.standing for f in findings),
+                "errors": sum(f.status == "error" and f.standing for f in findings),
+                "skipped": sum(not f.standing and f.status != "pass" for f in findings),
             }
             suite = ET.SubElement(
                 root,

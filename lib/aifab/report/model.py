@@ -11,17 +11,68 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
 from aifab import __version__
+from aifab.errors import Diagnostic, InputError, Location
 from aifab.policy.engine import DesignCheck
 from aifab.policy.findings import STATUSES, Finding
 from aifab.policy.rule import SEVERITIES, Rule
 from aifab.policy.waivers import UnusedWaiver
 
 TOOL_NAME = "aifab"
-TOOL_URI = "https://github.com/aifab/aifab"
+
+
+def _project_uri(default: str = "https://github.com/aifab/aifab") -> str:
+    """The project's home page from its package metadata (``[project.urls] Homepage`` in pyproject.toml)."""
+    try:
+        urls = metadata.metadata(TOOL_NAME).get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return default
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "homepage" and url.strip():
+            return url.strip()
+    return default
+
+
+TOOL_URI = _project_uri()
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One input that could not be used (a design, a policy config, a waivers file, a policy pack), at its place.
+
+    The check cannot judge what it cannot load, so it reports the problem instead, in every output, and
+    exits 2. ``path`` is what was being checked (the PATH given, or ``--policies``/``--pack``).
+
+    >>> str(InputProblem("stacks/x", "unknown field", file="stacks/x/design.yaml", line=9, field="components[0].sied"))
+    'stacks/x/design.yaml:9: components[0].sied: unknown field'
+    """
+
+    path: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    @classmethod
+    def from_error(cls, path: str, exc: InputError) -> list[InputProblem]:
+        return [cls(path, p.message, file=p.file, line=p.line, field=p.field) for p in exc.problems]
+
+    @classmethod
+    def from_diagnostic(cls, path: str, d: Diagnostic) -> InputProblem:
+        loc = d.location or Location()
+        return cls(path, d.message, file=loc.file, line=loc.line, field=d.component)
+
+    @property
+    def location(self) -> Location:
+        return Location(file=self.file, line=self.line)
+
+    def __str__(self) -> str:
+        return InputError(self.message, file=self.file, line=self.line, field=self.field).render()
 
 
 @dataclass(frozen=True)
@@ -33,6 +84,8 @@ class CheckReport:
     help_base_uri: str | None = None
     """Absolute base that rules' documentation paths (``docs/policies.md#...``) are joined to, e.g. a
     repository blob URL; without it SARIF rules carry no ``helpUri``."""
+    input_errors: tuple[InputProblem, ...] = ()
+    """Inputs that could not be checked at all; every format reports them at their file and line (exit 2)."""
 
     @property
     def findings(self) -> list[Finding]:
@@ -48,7 +101,9 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when no mandatory finding stands, 1 when one does."""
+        """0 when no mandatory finding stands, 1 when one does, 2 when an input could not be used."""
+        if self.input_errors:
+            return 2
         return 1 if self.standing else 0
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -66,6 +121,7 @@ class CheckReport:
             "mandatory_failing": len(self.standing),
             "advisory_failing": sum(1 for f in failing if f.enforcement == "advisory"),
             "unused_waivers": len(self.unused_waivers),
+            "input_errors": len(self.input_errors),
             "exit_code": self.exit_code,
         }
 

@@ -3,9 +3,13 @@
 * Failing findings are results (``kind: fail``) located at the design file and line; waived findings
   are results too, with a ``suppressions`` entry carrying the waiver's justification, owner and expiry,
   so reviewers see them instead of losing them.
-* ``level`` follows severity (critical/high: error, medium: warning, low: note), capped at ``warning``
-  for advisory findings so only mandatory ones read as errors; ``security-severity`` (9.5 / 8.0 / 5.5 /
-  2.0) lets GitHub rank them.
+* ``level`` says whether a finding blocks: a standing (mandatory) failure is ``error``, so GitHub's default
+  threshold fails the pull request on it; an advisory failure is ``warning``; a waived finding ``note``.
+  Severity travels beside it: the rule's ``defaultConfiguration`` level and ``security-severity`` (9.5 /
+  8.0 / 5.5 / 2.0) let GitHub rank them.
+* An input that could not be used (a design that does not load, an unknown catalogue name, a broken
+  policy config) is an ``error`` result of the rule ``AIFAB-INPUT`` at its file and line, so it reaches
+  the pull request like a finding; the invocation's ``exitCode`` is then 2.
 * Rules that raised, and rules that could not be evaluated, are tool execution notifications: they are
   facts about the run, not about the code.
 * Passing and not-applicable outcomes are left out (the JSON and JUnit outputs carry every outcome).
@@ -21,18 +25,38 @@ from typing import Any
 from aifab.policy.findings import Finding
 from aifab.policy.rule import Rule, Severity
 
-from .model import TOOL_NAME, TOOL_URI, CheckReport, sort_key
+from .model import TOOL_NAME, TOOL_URI, CheckReport, InputProblem, sort_key
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS: dict[Severity, str] = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY: dict[Severity, str] = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
 
 
+INPUT_RULE = "AIFAB-INPUT"
+INPUT_DESCRIPTOR: dict[str, Any] = {
+    "id": INPUT_RULE,
+    "name": "UnusableInput",
+    "shortDescription": {"text": "Input that cannot be used"},
+    "fullDescription": {
+        "text": "A design, policy config, waivers file or policy pack that cannot be loaded (malformed YAML, an "
+        "unknown field, a name not in the catalogue, a Python design that raises): nothing in it can be checked."
+    },
+    "help": {
+        "text": "Fix the file at the reported line; `aifab validate PATH` shows the same message.",
+        "markdown": "Fix the file at the reported line; `aifab validate PATH` shows the same message.",
+    },
+    "defaultConfiguration": {"level": "error"},
+    "properties": {"tags": ["input"], "precision": "very-high"},
+}
+
+
 def level(f: Finding) -> str:
-    chosen = LEVELS[f.severity]
-    if f.enforcement != "mandatory" and chosen == "error":
+    """``error`` when the finding blocks (mandatory, standing), ``warning`` for an advisory failure, else ``note``."""
+    if f.standing:
+        return "error"
+    if f.status in ("fail", "error") and f.enforcement == "advisory":
         return "warning"
-    return chosen
+    return "note"
 
 
 def _uri(file: str) -> str:
@@ -129,9 +153,29 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return result
 
 
+def _input_result(p: InputProblem, index: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"logicalLocations": [{"name": p.field or p.path, "fullyQualifiedName": p.path}]}
+    if p.file:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(p.file)}}
+        if p.line:
+            physical["region"] = {"startLine": p.line}
+        location["physicalLocation"] = physical
+    key = f"{p.path}|{p.file or ''}|{p.field or ''}|{p.message}"
+    return {
+        "ruleId": INPUT_RULE,
+        "ruleIndex": index,
+        "kind": "fail",
+        "level": "error",
+        "message": {"text": f"{p.field}: {p.message}" if p.field else p.message},
+        "locations": [location],
+        "partialFingerprints": {"aifabInput/v1": hashlib.sha256(key.encode()).hexdigest()[:32]},
+        "properties": {"status": "input_error", "path": p.path, "field": p.field},
+    }
+
+
 def _notification(f: Finding) -> dict[str, Any]:
     return {
-        "level": "error" if f.status == "error" else "note",
+        "level": "error" if f.standing else "warning" if f.status == "error" else "note",
         "message": {"text": f"{f.rule_id} {f.status.replace('_', ' ')} for {f.component or f.design}: {f.message}"},
         "associatedRule": {"id": f.rule_id},
         "locations": _locations(f),
@@ -148,6 +192,9 @@ def render(report: CheckReport, help_base: str | None = None) -> str:
         if f.rule_id not in order:
             order[f.rule_id] = len(descriptors)
             descriptors.append(_descriptor(f, report.rule(f.rule_id), help_base or report.help_base_uri))
+    input_index = len(descriptors)
+    if report.input_errors:
+        descriptors.append(INPUT_DESCRIPTOR)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -164,7 +211,10 @@ def render(report: CheckReport, help_base: str | None = None) -> str:
                 "toolExecutionNotifications": [_notification(f) for f in noted],
             }
         ],
-        "results": [_result(f, order[f.rule_id]) for f in reported],
+        "results": [
+            *(_input_result(p, input_index) for p in report.input_errors),
+            *(_result(f, order[f.rule_id]) for f in reported),
+        ],
         "properties": {"summary": report.summary(), "designs": [d.design for d in report.designs]},
     }
     return json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"

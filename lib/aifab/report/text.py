@@ -10,6 +10,9 @@ _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "not_evaluated":
 
 def render(report: CheckReport, show_passed: bool = False) -> str:
     lines: list[str] = []
+    for problem in report.input_errors:
+        lines.append(f"INPUT ERROR {problem.path}: cannot be checked")
+        lines.append(f"      {problem}")
     for design in report.designs:
         env = f" [{design.env}]" if design.env else ""
         lines.append(f"design {design.design}{env}: {design.file}")
@@ -44,6 +47,8 @@ def render(report: CheckReport, show_passed: bool = False) -> str:
         f"({s['mandatory_failing']} mandatory), {by['waived']} waived, {by['not_applicable']} not applicable, "
         f"{by['not_evaluated']} not evaluated, {by['error']} errors"
         + (f", {s['unused_waivers']} unused waivers" if s["unused_waivers"] else "")
+        + (f", {s['input_errors']} input errors" if s["input_errors"] else "")
     )
-    lines.append("result: " + ("FAILED (mandatory findings stand)" if report.exit_code else "passed"))
+    result = {0: "passed", 1: "FAILED (mandatory findings stand)", 2: "FAILED (input that cannot be used)"}
+    lines.append("result: " + result[report.exit_code])
     return "\n".join(lines) + "\n"
