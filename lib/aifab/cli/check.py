@@ -22,7 +22,8 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from aifab.design.loader import DESIGN_FILES
+from aifab.capacity.results import DesignEstimate
+from aifab.design.loader import DESIGN_FILES, LoadedDesign
 from aifab.errors import InputError
 from aifab.policy.config import CONFIG_FILE
 from aifab.policy.engine import DesignCheck
@@ -31,6 +32,7 @@ from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifab.policy.waivers import WAIVERS_FILE
 from aifab.preview.resources import stack_resources
 from aifab.report import FORMATS, CheckReport, InputProblem, check_writable, render, write_atomic
+from aifab.report.baseline import BaselineTree, DesignDelta, compare, materialise
 
 from ._common import EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
 
@@ -91,6 +93,7 @@ def run_check(
     today: dt.date,
     catalogue_path: str | None = None,
     preview: bool = True,
+    checked: dict[str, tuple[LoadedDesign, DesignCheck]] | None = None,
 ) -> tuple[list[DesignCheck], list[tuple[str, InputError]]]:
     """Check each stack or design under ``paths``; one that cannot be used is an error, the rest are still checked."""
     for name in only_packs:
@@ -128,6 +131,8 @@ def run_check(
             unusable.append((path, InputError.combine(problems, "the design names things that do not exist")))
             continue
         results.append(result)
+        if checked is not None:
+            checked[path] = (loaded, result)
     return results, unusable
 
 
@@ -156,6 +161,12 @@ def run_check(
     help="Judge expiry dates as of DATE, e.g. 2026-12-31 (default: today).",
 )
 @click.option(
+    "--baseline",
+    "baseline_ref",
+    metavar="REF",
+    help="A git ref (the base branch, e.g. origin/main): the Markdown adds what changed against it.",
+)
+@click.option(
     "--changed",
     is_flag=True,
     help="PATH... are changed files (as a pre-commit hook passes them): check the stacks and designs they belong to.",
@@ -172,6 +183,7 @@ def check_command(
     catalogue_path: str | None,
     with_preview: bool,
     today: dt.datetime | None,
+    baseline_ref: str | None,
     changed: bool,
 ) -> None:
     """Check the designs at PATH...: structural validation, capacity findings and the selected policy packs.
@@ -183,6 +195,10 @@ def check_command(
 
     Packs, their enforcement per environment and their parameters come from policy.yaml beside each
     design; waivers from waivers.yaml. Exit 0: no mandatory finding stands; 1: one does; 2: unusable input.
+
+    With --baseline REF each design is also checked as it was at the git ref REF, and the Markdown summary
+    adds components added, removed and changed, findings introduced and fixed, and the change in GPUs, kW,
+    tCO2e per year and cost per month.
     """
     stdout_formats, files = parse_outputs(formats, outputs)  # usage errors: exit 2 from click itself
     if changed:
@@ -205,6 +221,7 @@ def check_command(
         day,
         catalogue_path,
         with_preview,
+        baseline_ref,
     )
 
 
@@ -221,6 +238,7 @@ def _check(
     day: dt.date,
     catalogue_path: str | None,
     with_preview: bool = True,
+    baseline_ref: str | None = None,
 ) -> None:
     for file in files.values():
         check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
@@ -229,11 +247,16 @@ def _check(
     results: list[DesignCheck] = []
     unusable: list[tuple[str, InputError]] = []
     packs: PackSet | None = None
+    checked: dict[str, tuple[LoadedDesign, DesignCheck]] = {}
+    baselines: list[DesignDelta] = []
     try:
         packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
         results, unusable = run_check(
-            paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview
+            paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview, checked
         )
+        if baseline_ref is not None:
+            settings = (only_packs, policy_config, waivers_file, day, catalogue_path, with_preview)
+            baselines = [_against(baseline_ref, path, env, packs, new, settings) for path, new in checked.items()]
     except InputError as exc:  # the policy packs or --pack: nothing can be checked
         where = "--pack" if packs is not None else "--policies " + " ".join(policy_dirs) if policy_dirs else "policies"
         unusable.append((where, exc))
@@ -243,6 +266,7 @@ def _check(
         today=day,
         help_base_uri=_help_base(),
         input_errors=tuple(p for path, error in unusable for p in InputProblem.from_error(path, error)),
+        baselines=tuple(baselines),
     )
     rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
     for file, text in rendered.items():
@@ -254,6 +278,59 @@ def _check(
     if report.standing:
         err.print(f"{len(report.standing)} mandatory finding(s) stand", highlight=False)
     sys.exit(report.exit_code)
+
+
+def _against(
+    ref: str,
+    path: str,
+    env: str | None,
+    packs: PackSet,
+    new: tuple[LoadedDesign, DesignCheck],
+    settings: tuple[tuple[str, ...], str | None, str | None, dt.date, str | None, bool],
+) -> DesignDelta:
+    """``path`` checked as it is and as it was at ``ref`` (same packs, environment, day and preview)."""
+    only_packs, policy_config, waivers_file, day, catalogue_path, preview = settings
+    loaded, check = new
+    with BaselineTree() as tree:
+        old_path = materialise(ref, Path(path), tree.path)
+        old: tuple[LoadedDesign, DesignCheck] | None = None
+        note = ""
+        if old_path is None:
+            note = f"not in {ref}: everything in it is new"
+        else:
+            found: dict[str, tuple[LoadedDesign, DesignCheck]] = {}
+            _, unusable = run_check(
+                (str(old_path),),
+                env,
+                packs,
+                only_packs,
+                policy_config,
+                waivers_file,
+                day,
+                catalogue_path,
+                preview,
+                found,
+            )
+            old = next(iter(found.values()), None)
+            if old is None:
+                note = f"could not be checked as it was in {ref}: " + "; ".join(e.render() for _, e in unusable)
+        return compare(
+            ref,
+            loaded.design,
+            check,
+            _estimate(loaded, env, catalogue_path),
+            old[0].design if old else None,
+            old[1] if old else None,
+            _estimate(old[0], env, catalogue_path) if old else None,
+            note,
+        )
+
+
+def _estimate(loaded: LoadedDesign, env: str | None, catalogue_path: str | None) -> DesignEstimate | None:
+    from aifab.capacity import assess_design
+    from aifab.design.environments import stack_view
+
+    return assess_design(stack_view(loaded.design, env), catalogue(catalogue_path, loaded)).complete
 
 
 __all__ = ["check_command", "expand_paths", "parse_outputs"]

@@ -17,8 +17,22 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _quantity(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}{unit}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}{unit}"
+
+
+def _signed(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "no change"
+    return ("+" if value > 0 else "−") + _quantity(abs(value), unit)
+
+
 def _environment() -> jinja2.Environment:
-    return template_environment("aifab.report", cell=_cell, where=location_text)
+    return template_environment("aifab.report", cell=_cell, where=location_text, quantity=_quantity, signed=_signed)
 
 
 def render(report: CheckReport) -> str:

@@ -22,6 +22,8 @@ from aifab.policy.findings import STATUSES, Finding
 from aifab.policy.rule import SEVERITIES, Rule
 from aifab.policy.waivers import UnusedWaiver
 
+from .baseline import DesignDelta
+
 TOOL_NAME = "aifab"
 
 
@@ -86,6 +88,8 @@ class CheckReport:
     repository blob URL; without it SARIF rules carry no ``helpUri``."""
     input_errors: tuple[InputProblem, ...] = ()
     """Inputs that could not be checked at all; every format reports them at their file and line (exit 2)."""
+    baselines: tuple[DesignDelta, ...] = ()
+    """Each design against its version at the ``--baseline`` git ref (the Markdown summary shows them)."""
 
     @property
     def findings(self) -> list[Finding]:
