@@ -23,5 +23,9 @@ def sovereign_example(*components: Component, expect: str | None = None) -> Exam
 
 
 def jurisdiction_rule(j: Jurisdiction, suffix: str, refs: str, **fields: object) -> Rule:
-    """A rule of ``j``'s pack: its id (``SOV-<code>-<suffix>``), pack and the jurisdiction's references."""
+    """A rule of ``j``'s pack: its id (``SOV-<code>-<suffix>``), pack and the jurisdiction's references.
+
+    A critical rule can be neither waived nor disabled: residency is not a risk a project accepts alone."""
+    critical = fields.get("severity") == "critical"
+    fields = {"waivable": not critical, "disableable": not critical, **fields}
     return Rule(id=j.rule_id(suffix), pack=j.pack, frameworks=j.refs.get(refs, ()), **fields)  # type: ignore[arg-type]

@@ -51,6 +51,8 @@ def partition_rule(
         title=title,
         why=why,
         severity="high" if j.code == "EU" else "critical",
+        waivable=j.code == "EU",  # critical rules can be neither waived nor disabled
+        disableable=j.code == "EU",
         target="design",
         check=check,
         requires=("catalogue",),

@@ -49,6 +49,17 @@ def test_policy_public_api() -> None:
 
 def test_report_public_api() -> None:
     assert sorted(aifab.report.__all__) == sorted(
-        ["FORMATS", "WRITERS", "CheckReport", "InputProblem", "check_writable", "render", "write_atomic"]
+        [
+            "FORMATS",
+            "STDOUT",
+            "WRITERS",
+            "CheckReport",
+            "InputProblem",
+            "check_outputs",
+            "check_writable",
+            "render",
+            "write_all",
+            "write_atomic",
+        ]
     )
     assert aifab.report.FORMATS == ("text", "json", "sarif", "junit", "markdown", "github")

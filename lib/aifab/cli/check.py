@@ -8,8 +8,10 @@ reported in every requested output at its file and line, beside the stacks that 
 
 Several outputs at once: ``--format`` (repeatable) picks formats for standard output, ``--output
 FORMAT=FILE`` (repeatable) writes a format to a file (``--output FILE`` alone takes the one ``--format``
-given). Standard output gets every ``--format`` not sent to a file, or the text report when none is
-left. Files are written whole or not at all.
+given; ``FORMAT=-`` is standard output). Standard output gets every ``--format`` not sent to a file, or
+the text report when none is left. Files are written as a set, all or none, through symlinks to their
+targets; a device, a FIFO, a hard-linked file, one of the run's inputs, or one file named for two formats
+is refused (exit 2).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import click
 from rich.markup import escape
 
 from aifab.capacity.results import DesignEstimate
-from aifab.design.loader import DESIGN_FILES, LoadedDesign
+from aifab.design.loader import CATALOGUE_FILE, DESIGN_FILES, LoadedDesign, environment_files
 from aifab.errors import InputError
 from aifab.policy.config import CONFIG_FILE
 from aifab.policy.engine import DesignCheck
@@ -31,7 +33,7 @@ from aifab.policy.gate import check_stack
 from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifab.policy.waivers import WAIVERS_FILE
 from aifab.preview.resources import stack_resources
-from aifab.report import FORMATS, CheckReport, InputProblem, check_writable, render, write_atomic
+from aifab.report import FORMATS, STDOUT, CheckReport, InputProblem, check_outputs, render, write_all
 from aifab.report.baseline import BaselineTree, DesignDelta, compare, materialise
 
 from ._common import EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
@@ -40,6 +42,7 @@ from ._common import EXIT_OK, catalogue, catalogue_option, env_option, err, hand
 def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     """Formats for standard output and ``{format: file}`` from the options."""
     files: dict[str, str] = {}
+    piped: list[str] = []  # formats sent to standard output with FORMAT=-
     for spec in outputs:
         fmt, sep, file = spec.partition("=")
         if sep and fmt in FORMATS:
@@ -55,11 +58,38 @@ def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[l
             )
         if not target:
             raise click.BadParameter(f"no file given for {chosen}", param_hint="--output")
-        if chosen in files:
+        if chosen in files or chosen in piped:
             raise click.BadParameter(f"{chosen} is written to two files", param_hint="--output")
+        if target == STDOUT:
+            piped.append(chosen)
+            continue
+        if target in files.values():
+            raise click.BadParameter(
+                f"{target} is named for two formats; give each its own file", param_hint="--output"
+            )
         files[chosen] = target
-    stdout = [f for f in dict.fromkeys(formats) if f not in files] or ["text"]
+    if len(piped) > 1:
+        raise click.BadParameter(
+            f"{' and '.join(piped)} both go to standard output ('-'); send all but one to files", param_hint="--output"
+        )
+    stdout = [f for f in dict.fromkeys(formats) if f not in files and f not in piped] + piped or ["text"]
     return stdout, files
+
+
+def run_inputs(
+    paths: tuple[str, ...], policy_config: str | None, waivers_file: str | None, catalogue_path: str | None
+) -> list[Path]:
+    """The files a check reads (designs, their policy, waivers, catalogue and environment files): never outputs."""
+    found = [Path(p) for p in (policy_config, waivers_file, catalogue_path) if p is not None]
+    for path in expand_paths(paths):
+        given = Path(path)
+        folder = given if given.is_dir() else given.parent
+        if not given.is_dir():
+            found.append(given)
+        names = (*DESIGN_FILES, CONFIG_FILE, WAIVERS_FILE, CATALOGUE_FILE)
+        found.extend(folder / name for name in names if (folder / name).exists())
+        found.extend(environment_files(folder).values())
+    return found
 
 
 def expand_paths(paths: tuple[str, ...]) -> list[str]:
@@ -240,8 +270,10 @@ def _check(
     with_preview: bool = True,
     baseline_ref: str | None = None,
 ) -> None:
-    for file in files.values():
-        check_writable(file)  # before any work, so a typo in --output costs nothing and writes nothing
+    # Before any work, so a typo in --output costs nothing and writes nothing: each output resolved (through
+    # symlinks), never a device, a FIFO or a hard-linked file, never an input, never two formats in one file.
+    inputs = run_inputs(paths, policy_config, waivers_file, catalogue_path)
+    check_outputs(files.values(), inputs)
     # An input that cannot be used is reported like a finding, in every output, so it reaches the pull
     # request; the stacks that can be used are still checked beside it.
     results: list[DesignCheck] = []
@@ -269,8 +301,7 @@ def _check(
         baselines=tuple(baselines),
     )
     rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
-    for file, text in rendered.items():
-        write_atomic(file, text)
+    write_all(rendered, inputs)  # all or none
     for fmt in stdout_formats:
         click.echo(render(report, fmt), nl=False)
     for _, error in unusable:
@@ -333,4 +364,4 @@ def _estimate(loaded: LoadedDesign, env: str | None, catalogue_path: str | None)
     return assess_design(stack_view(loaded.design, env), catalogue(catalogue_path, loaded)).complete
 
 
-__all__ = ["check_command", "expand_paths", "parse_outputs"]
+__all__ = ["check_command", "expand_paths", "parse_outputs", "run_inputs"]

@@ -17,7 +17,7 @@ import click
 
 from aifab.design.loader import display
 from aifab.errors import InputError
-from aifab.report import check_writable, write_atomic
+from aifab.report import write_all
 
 from ._common import EXIT_FINDINGS, EXIT_OK, err, handle_errors, out
 
@@ -64,10 +64,7 @@ def _docs(check: bool, out_dir: Path, stacks_dir: Path, day: dt.date) -> None:
             sys.exit(EXIT_FINDINGS)
         out.print(f"{len(pages)} pages are current", highlight=False)
         sys.exit(EXIT_OK)
-    for path in pages:
-        check_writable(path)  # every target before any write: all pages or none
-    for path, text in pages.items():
-        write_atomic(path, text)
+    write_all(pages)  # every target checked before any write: all pages or none
     for path in orphans(pages, out_dir):
         os.unlink(path)
         out.print(f"removed {display(path)} (no such architecture)", highlight=False, markup=False)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aifab.errors import InputError
-from aifab.report import check_writable, write_atomic
+from aifab.report import check_writable, write_all
 
 if TYPE_CHECKING:
     from aifab.preview.stack import StackPreview
@@ -110,8 +110,7 @@ def _preview(
         diff_text = render_text(diff)
         if results[0].env in targets:
             files[targets[results[0].env] / "diff.json"] = json.dumps(to_json(diff), indent=2, sort_keys=True) + "\n"
-    for file, text in files.items():  # everything rendered before anything is written
-        write_atomic(file, text)
+    write_all(files, inputs=[baseline] if baseline is not None else [])  # everything rendered first; all or none
     _print(results, fmt, diff_text)
     refused = [r for r in results if r.plan is None]
     for r in refused:

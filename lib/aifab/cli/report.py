@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from aifab.report import check_writable, write_atomic
+from aifab.report import check_outputs, write_all
 
 from ._common import EXIT_OK, err, handle_errors
 
@@ -51,8 +51,8 @@ def _report(path: str, env: str, baseline: str | None, results: str | None, out_
     from aifab.report.review import build_review, load_results, render_review
 
     targets = {name: Path(out_dir) / name for name in FILES}
-    for target in targets.values():
-        check_writable(target)  # before any work
+    inputs = [p for p in (baseline, results) if p is not None]  # never written over
+    check_outputs(targets.values(), inputs)  # before any work
     old = Plan.load(baseline) if baseline is not None else None
     measured = load_results(results) if results is not None else None
     pack = build_review(
@@ -64,27 +64,9 @@ def _report(path: str, env: str, baseline: str | None, results: str | None, out_
         results=measured,
     )
     rendered = render_review(pack)  # both rendered before either is written
-    _write_all({target: rendered[name] for name, target in targets.items()})
+    write_all({target: rendered[name] for name, target in targets.items()}, inputs=inputs)
     err.print(f"wrote {targets['review.html']} and {targets['review.md']}", highlight=False)
     raise SystemExit(EXIT_OK)
-
-
-def _write_all(files: dict[Path, str]) -> None:
-    """Write every file, or leave each as it was: a failed write puts back what the earlier ones replaced."""
-    before = {t: t.read_text(encoding="utf-8") if t.is_file() else None for t in files}
-    done: list[Path] = []
-    try:
-        for target, text in files.items():
-            write_atomic(target, text)
-            done.append(target)
-    except BaseException:
-        for target in done:
-            old = before[target]
-            if old is None:
-                target.unlink(missing_ok=True)
-            else:
-                write_atomic(target, old)
-        raise
 
 
 __all__ = ["report_command"]

@@ -11,7 +11,16 @@ It lives beside the design (``stacks/<arch>/policy.yaml``)::
         enforcement: advisory
         params: {pue_target: 1.3}
     rules:
-      NRG-REG-001: {enforcement: disabled}
+      NRG-REG-001:
+        enforcement: {production: disabled}   # governance off in production needs a record, like a waiver:
+        reason: The regional grid factor is published yearly; we report it by hand until the feed exists.
+        owner: energy-team@example.org
+        expires: 2027-03-31
+    max_waiver_days: 365                   # the longest a waiver (or such a record) may run
+
+Disabling a rule or a pack for a production environment, or running no packs at all (``packs: {}``, with
+``no_packs: {reason, owner, expires}``), needs that record; each such exception appears in every report,
+and when it expires the rule runs again. Rules a pack declares ``disableable=False`` cannot be disabled.
 
 Without the file, or without ``packs``, the default packs run: every pack whose ``pack.yaml`` says
 ``default: true`` (the default) and, for packs with a ``jurisdictions`` parameter (the sovereign packs),
@@ -24,39 +33,72 @@ Unknown packs, parameters and rule ids, wrong parameter types and bad enforcemen
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from aifab.design.design import Design
-from aifab.design.environments import PURPOSES
+from aifab.design.environments import PURPOSES, EnvironmentModel
 from aifab.design.yamlsource import LineMap
 from aifab.errors import InputError, UnknownNameError
 
 from ._yaml import read_document, validate_model
-from .enforcement import CLASS_KEYS, EnforcementSpec, check_spec_keys
+from .enforcement import CLASS_KEYS, EnforcementSpec, check_spec_keys, select
 from .packs import Pack, PackSet
 from .rule import Rule
+from .waivers import DEFAULT_HORIZON_DAYS, Owner, Reason
 
 CONFIG_FILE = "policy.yaml"
 
 Spec = Annotated[EnforcementSpec | None, AfterValidator(check_spec_keys)]
 
 
-class PackSettings(BaseModel):
+class ExceptionRecord(BaseModel):
+    """What switching governance off needs, as a waiver does: a reason, an owner and an expiry date."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    reason: Reason | None = None
+    owner: Owner | None = None
+    expires: dt.date | None = None
+
+    @property
+    def recorded(self) -> bool:
+        return self.reason is not None and self.owner is not None and self.expires is not None
+
+    @property
+    def partial(self) -> bool:
+        return not self.recorded and any(v is not None for v in (self.reason, self.owner, self.expires))
+
+
+class PackSettings(ExceptionRecord):
     enforcement: Spec = None
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class RuleSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class RuleSettings(ExceptionRecord):
     enforcement: Spec = None
+
+
+@dataclass(frozen=True)
+class GovernanceException:
+    """Governance switched off by the policy config (a rule or pack disabled in production, or no packs)."""
+
+    kind: Literal["rule-disabled", "pack-disabled", "no-packs"]
+    subject: str
+    """The rule id, the pack name, or ``packs`` for no packs at all."""
+    what: str
+    record: ExceptionRecord
+    file: str | None
+    line: int | None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.record.expires is not None and self.record.expires < today
 
 
 class PolicyConfig(BaseModel):
@@ -64,8 +106,13 @@ class PolicyConfig(BaseModel):
 
     packs: dict[str, PackSettings] | None = None
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
+    no_packs: ExceptionRecord | None = None
+    """The record ``packs: {}`` (no policy pack runs at all) needs: reason, owner, expires."""
+    max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = DEFAULT_HORIZON_DAYS
+    """How far ahead a waiver or a governance exception may expire (a pack may set a shorter horizon)."""
 
     _file: str | None = PrivateAttr(default=None)
+    _lines: LineMap | None = PrivateAttr(default=None)
 
     @property
     def file(self) -> str | None:
@@ -105,6 +152,59 @@ class PolicyConfig(BaseModel):
             pack.info.enforcement,
         )
 
+    def exceptions(self, packs: PackSet, model: EnvironmentModel, env: str | None) -> list[GovernanceException]:
+        """Every place this config switches governance off for production, each with its record (maybe empty)."""
+        found: list[GovernanceException] = []
+        line = self._lines.line_of if self._lines is not None else (lambda _: None)
+        if self.packs == {}:
+            record = self.no_packs or ExceptionRecord()
+            found.append(
+                GovernanceException("no-packs", "packs", "no policy pack runs", record, self.file, line(("packs",)))
+            )
+        for name, pack_settings in (self.packs or {}).items():
+            if disables_production(pack_settings.enforcement, model, env):
+                what = f"pack {name} is disabled in production"
+                where = line(("packs", name))
+                found.append(GovernanceException("pack-disabled", name, what, pack_settings, self.file, where))
+        for rule_id, rule_settings in self.rules.items():
+            if disables_production(rule_settings.enforcement, model, env):
+                what = f"rule {rule_id} is disabled in production"
+                where = line(("rules", rule_id))
+                found.append(GovernanceException("rule-disabled", rule_id, what, rule_settings, self.file, where))
+        return found
+
+    def as_of(self, today: dt.date, packs: PackSet, model: EnvironmentModel, env: str | None) -> PolicyConfig:
+        """This config with every expired exception undone: the disabled rule or pack runs again, no packs
+        means the default packs."""
+        expired = {(e.kind, e.subject) for e in self.exceptions(packs, model, env) if e.expired(today)}
+        if not expired:
+            return self
+        update: dict[str, Any] = {}
+        if ("no-packs", "packs") in expired:
+            update["packs"] = None
+        elif self.packs:
+            update["packs"] = {
+                n: s.model_copy(update={"enforcement": None}) if ("pack-disabled", n) in expired else s
+                for n, s in self.packs.items()
+            }
+        update["rules"] = {
+            r: s.model_copy(update={"enforcement": None}) if ("rule-disabled", r) in expired else s
+            for r, s in self.rules.items()
+        }
+        return self.model_copy(update=update)
+
+
+def disables_production(spec: EnforcementSpec | None, model: EnvironmentModel, env: str | None) -> bool:
+    """Whether ``spec`` disables a rule for anything judged under the production purpose."""
+    if spec is None:
+        return False
+    if not model.has_environments:
+        return select(spec, env, "production") == "disabled"
+    keys: list[str | None] = [e.id for e in model.environments.values() if e.purpose == "production"]
+    if model.strictest() == "production":
+        keys.append(None)  # shared components and design-wide findings
+    return any(select(spec, key, "production") == "disabled" for key in keys)
+
 
 def default_packs(packs: PackSet, design: Design) -> list[Pack]:
     from aifab.blueprints.sovereign import SovereignBoundary
@@ -129,6 +229,7 @@ def load_policy_config(path: Path | None, packs: PackSet) -> PolicyConfig:
     config = validate_model(PolicyConfig, data, lines, "policy config")
     _check_against(config, packs, lines)
     config._file = lines.file
+    config._lines = lines
     return config
 
 
@@ -148,11 +249,51 @@ def _check_against(config: PolicyConfig, packs: PackSet, lines: LineMap) -> None
             mismatch = _type_mismatch(declared[param].default, value, declared[param].type)
             if mismatch:
                 problems.append(InputError(mismatch, file=lines.file, line=lines.line_of(where), field=shown))
-    for rule_id in config.rules:
+    for rule_id, rule_settings in config.rules.items():
         if rule_id not in packs.rules:
             problems.append(_unknown("rule", rule_id, list(packs.rules), lines, ("rules", rule_id), f"rules.{rule_id}"))
+        elif not packs.rules[rule_id].disableable and _can_disable(rule_settings.enforcement):
+            problems.append(
+                InputError(
+                    f"rule {rule_id} cannot be disabled (its pack declares it so); fix the design, or make it advisory "
+                    "where that is allowed",
+                    file=lines.file,
+                    line=lines.line_of(("rules", rule_id, "enforcement")),
+                    field=f"rules.{rule_id}.enforcement",
+                )
+            )
+    for name, pack_settings in (config.packs or {}).items():
+        fixed = [r.id for r in packs.packs[name].rules if not r.disableable] if name in packs.packs else []
+        if fixed and _can_disable(pack_settings.enforcement):
+            problems.append(
+                InputError(
+                    f"pack {name} holds rules that cannot be disabled ({', '.join(fixed)}); do not disable the pack",
+                    file=lines.file,
+                    line=lines.line_of(("packs", name, "enforcement")),
+                    field=f"packs.{name}.enforcement",
+                )
+            )
+    records: list[tuple[tuple[str | int, ...], ExceptionRecord]] = [
+        *((("packs", n), s) for n, s in (config.packs or {}).items()),
+        *((("rules", r), s) for r, s in config.rules.items()),
+        *([(("no_packs",), config.no_packs)] if config.no_packs is not None else []),
+    ]
+    for at, record in records:
+        if record.partial:
+            problems.append(
+                InputError(
+                    "an exception needs reason, owner and expires together (like a waiver)",
+                    file=lines.file,
+                    line=lines.line_of(at),
+                    field=".".join(str(w) for w in at),
+                )
+            )
     if problems:
         raise InputError.combine(problems, f"{len(problems)} problems in the policy config")
+
+
+def _can_disable(spec: EnforcementSpec | None) -> bool:
+    return spec == "disabled" or (isinstance(spec, Mapping) and "disabled" in spec.values())
 
 
 def _unknown(

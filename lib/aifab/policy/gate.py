@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from aifab.catalogue import Catalogue
 from aifab.design.environments import PURPOSES, EnvironmentModel
 from aifab.design.loader import LoadedDesign, environment_files
-from aifab.errors import InputError
+from aifab.errors import InputError, Location
 
-from .config import CONFIG_FILE, PolicyConfig, load_policy_config
+from .config import CONFIG_FILE, GovernanceException, PolicyConfig, load_policy_config
 from .engine import DesignCheck, check_design
+from .findings import AppliedWaiver, Finding
 from .packs import PackSet
 from .rule import ResourceSubject
 from .waivers import WAIVERS_FILE, load_waivers
+
+GOVERNANCE = "governance"
+"""The pack name of governance exceptions in reports (``governance:rule-disabled`` and the like)."""
 
 
 def check_stack(
@@ -43,16 +48,86 @@ def check_stack(
     folder = loaded.stack_dir or loaded.file.parent
     config = load_policy_config(_beside(folder, CONFIG_FILE, policy_config), packs)
     _check_environment_names(config, loaded)
-    waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs)
-    return check_design(
+    model = EnvironmentModel.of(loaded.design)
+    exceptions = [e for e in config.exceptions(packs, model, loaded.env) if not (only_packs and e.kind == "no-packs")]
+    _check_exceptions(exceptions, config, today)
+    waivers = load_waivers(_beside(folder, WAIVERS_FILE, waivers_file), packs, today, config.max_waiver_days)
+    result = check_design(
         loaded,
         packs,
-        config=config,
+        config=config.as_of(today, packs, model, loaded.env),
         waivers=waivers,
         catalogue=catalogue,
         today=today,
         only_packs=only_packs,
         resources=resources,
+    )
+    found = tuple(exception_finding(e, loaded.design.name, today) for e in exceptions)
+    return replace(result, findings=(*result.findings, *found))
+
+
+def _check_exceptions(exceptions: list[GovernanceException], config: PolicyConfig, today: dt.date) -> None:
+    """Governance off in production needs a full record, expiring within the horizon, like a waiver."""
+    problems: list[InputError] = []
+    latest = today + dt.timedelta(days=config.max_waiver_days)
+    for e in exceptions:
+        field = (
+            "no_packs" if e.kind == "no-packs" else f"{'packs' if e.kind == 'pack-disabled' else 'rules'}.{e.subject}"
+        )
+        if not e.record.recorded:
+            problems.append(
+                InputError(
+                    f"{e.what}: that needs the record a waiver has (reason, owner, expires), so it shows in "
+                    "every report",
+                    file=e.file,
+                    line=e.line,
+                    field=field,
+                )
+            )
+        elif e.record.expires is not None and e.record.expires > latest:
+            problems.append(
+                InputError(
+                    f"{e.what} until {e.record.expires.isoformat()}, more than {config.max_waiver_days} days after "
+                    f"{today.isoformat()}; renew it when it is due",
+                    file=e.file,
+                    line=e.line,
+                    field=f"{field}.expires",
+                )
+            )
+    if problems:
+        raise InputError.combine(problems, "the policy config switches governance off without a record")
+
+
+def exception_finding(e: GovernanceException, design: str, today: dt.date) -> Finding:
+    """A governance exception as a finding every report shows: waived while its record holds, else failing."""
+    record = e.record
+    expired = e.expired(today)
+    why = f"the exception expired on {record.expires}; the {e.kind.split('-')[0]} runs again" if expired else None
+    applied = AppliedWaiver(
+        rule=f"governance:{e.kind}",
+        target=e.subject,
+        reason=record.reason or "",
+        owner=record.owner or "",
+        expires=record.expires or today,
+        file=e.file,
+        line=e.line,
+        active=not expired,
+        why_inactive=why,
+    )
+    return Finding(
+        design=design,
+        rule_id=f"governance:{e.kind}",
+        title=f"governance exception: {e.what}",
+        severity="high",
+        pack=GOVERNANCE,
+        enforcement="advisory" if expired else "mandatory",
+        status="fail" if expired else "waived",
+        component=None,
+        kind=None,
+        message=e.what,
+        location=Location(file=e.file, line=e.line),
+        waiver=applied,
+        notes=(why,) if why else (),
     )
 
 
@@ -86,4 +161,4 @@ def _beside(folder: Path, name: str, explicit: str | None) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-__all__ = ["check_stack"]
+__all__ = ["GOVERNANCE", "check_stack", "exception_finding"]

@@ -66,6 +66,8 @@ class PackInfo(BaseModel):
     """Whether the pack runs when the project's policy config does not list packs. A pack with a
     ``jurisdictions`` parameter runs by default only for designs with a boundary in one of them."""
     params: dict[str, PackParam] = Field(default_factory=dict)
+    max_waiver_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    """The longest a waiver for one of the pack's rules may run (the policy config's horizon when shorter)."""
 
 
 @dataclass(frozen=True)

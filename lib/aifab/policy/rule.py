@@ -159,6 +159,8 @@ class Rule:
     passing: tuple[Example, ...] = ()
     failing: tuple[Example, ...] = ()
     waivable: bool = True
+    disableable: bool = True
+    """False: no policy config may set this rule's enforcement to ``disabled`` (nor its pack's)."""
     requires: tuple[str, ...] = ()
     """Capabilities the check needs (``catalogue``, ``capacity``, ``quotas``...); without them: not evaluated."""
     url: str | None = None

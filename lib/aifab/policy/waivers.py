@@ -47,6 +47,25 @@ _PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
+_FILLER = frozenset(
+    {
+        "n/a", "na", "n.a.", "none", "todo", "tbd", "tba", "fixme", "xxx", "xx", "x", "tmp", "temp", "wip",
+        "later", "ok", "okay", "foo", "bar", "baz", "asdf", "qwerty", "lorem", "ipsum", "blah", "etc", "test",
+        "testing", "placeholder", "whatever", "something", "stuff", "reason", "waiver", "waived", "...",
+    }
+)  # fmt: skip
+MIN_DISTINCT_WORDS = 3
+DEFAULT_HORIZON_DAYS = 365
+"""How far ahead a waiver (or a governance exception) may expire, unless the policy config or pack says."""
+
+_OWNER = re.compile(
+    r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email
+    r"|@[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?"  # a @handle or @org/team
+    r"|(?=[^@]*[A-Za-z]{2})[A-Za-z0-9][\w .&/()-]*[\w)])$"  # a team name with letters
+)
+_NOBODY = frozenset({"n/a", "na", "none", "nobody", "noone", "no one", "tbd", "todo", "unknown", "me", "xxx", "x"})
+
+
 def _real_reason(reason: str) -> str:
     text = " ".join(reason.split())
     if text.lower().strip(" .!?") in _PLACEHOLDERS:
@@ -56,7 +75,30 @@ def _real_reason(reason: str) -> str:
         raise ValueError(
             f"give a real reason: a sentence of at least four words saying why the risk is accepted (got {text!r})"
         )
+    tokens = [t.strip(".,;:!?()\"'").lower() for t in text.split()]
+    distinct = {t for t in tokens if t and t not in _FILLER and re.search(r"[a-z]{2}", t)}
+    if len(distinct) < MIN_DISTINCT_WORDS:
+        raise ValueError(
+            "repeated filler words are not a reason: say why the risk is accepted, in a sentence of at least "
+            f"{MIN_DISTINCT_WORDS} different words"
+        )
     return text
+
+
+def _real_owner(owner: str) -> str:
+    text = " ".join(owner.split())
+    if text.lower() in _NOBODY or not _OWNER.match(text):
+        raise ValueError(
+            "name who answers for it: an email (platform-team@example.org), a @handle or @org/team, "
+            f"or a team name with letters (got {text!r})"
+        )
+    return text
+
+
+Reason = Annotated[str, AfterValidator(_real_reason)]
+"""A reason a reviewer can judge: a sentence, not a placeholder or repeated filler words."""
+Owner = Annotated[str, AfterValidator(_real_owner)]
+"""Who answers for an exception: an email, a @handle, or a team name."""
 
 
 class Waiver(BaseModel):
@@ -64,8 +106,8 @@ class Waiver(BaseModel):
 
     rule: Annotated[str, Field(min_length=3)]
     target: Annotated[str, Field(min_length=1)]
-    reason: Annotated[str, AfterValidator(_real_reason)]
-    owner: Annotated[str, Field(min_length=2, pattern=r"\S")]
+    reason: Reason
+    owner: Owner
     expires: dt.date
     ticket: str | None = None
     environments: tuple[str, ...] = ()
@@ -95,8 +137,14 @@ class UnusedWaiver:
     file: str | None
 
 
-def load_waivers(path: Path | None, packs: PackSet) -> WaiverFile:
-    """Read and check a waivers file; ``None`` gives no waivers."""
+def load_waivers(
+    path: Path | None, packs: PackSet, today: dt.date | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> WaiverFile:
+    """Read and check a waivers file; ``None`` gives no waivers.
+
+    With ``today``, a waiver may expire at most ``horizon_days`` ahead (or its pack's ``max_waiver_days``,
+    whichever is shorter): one that expires later is an input error at its line.
+    """
     if path is None:
         return WaiverFile()
     data, lines = read_document(path)
@@ -116,6 +164,19 @@ def load_waivers(path: Path | None, packs: PackSet) -> WaiverFile:
                     field=f"waivers[{index}].rule",
                 )
             )
+        rule = packs.rules.get(waiver.rule)
+        if today is not None and rule is not None:
+            days = horizon(packs, rule.pack, horizon_days)
+            if waiver.expires > today + dt.timedelta(days=days):
+                problems.append(
+                    InputError(
+                        f"expires {waiver.expires.isoformat()}, more than {days} days after {today.isoformat()}; "
+                        "waivers are reviewed at least that often (renew it when it is due)",
+                        file=lines.file,
+                        line=lines.line_of(("waivers", index, "expires")),
+                        field=f"waivers[{index}].expires",
+                    )
+                )
         key = (waiver.rule, waiver.target, tuple(sorted(waiver.environments)))
         if key in seen:
             problems.append(
@@ -131,6 +192,12 @@ def load_waivers(path: Path | None, packs: PackSet) -> WaiverFile:
         raise InputError.combine(problems, f"{len(problems)} problems in the waivers file")
     waivers._file = lines.file
     return waivers
+
+
+def horizon(packs: PackSet, pack: str, days: int = DEFAULT_HORIZON_DAYS) -> int:
+    """The longest a waiver for a rule of ``pack`` may run: the policy's horizon, or the pack's when shorter."""
+    own = packs.packs[pack].info.max_waiver_days if pack in packs.packs else None
+    return min(days, own) if own is not None else days
 
 
 def apply_waivers(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import github, json_report, junit, markdown, sarif, text
-from ._io import check_writable, write_atomic
+from ._io import STDOUT, check_outputs, check_writable, write_all, write_atomic
 from .model import CheckReport, InputProblem
 
 WRITERS: dict[str, Callable[[CheckReport], str]] = {
@@ -32,4 +32,15 @@ def render(report: CheckReport, fmt: str) -> str:
     return WRITERS[fmt](report)
 
 
-__all__ = ["FORMATS", "WRITERS", "CheckReport", "InputProblem", "check_writable", "render", "write_atomic"]
+__all__ = [
+    "FORMATS",
+    "STDOUT",
+    "WRITERS",
+    "CheckReport",
+    "InputProblem",
+    "check_outputs",
+    "check_writable",
+    "render",
+    "write_all",
+    "write_atomic",
+]

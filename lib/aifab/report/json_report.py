@@ -67,6 +67,19 @@ def render(report: CheckReport) -> str:
         ],
         "findings": [finding_json(f) for f in report.findings],
         "unused_waivers": [unused_json(u) for u in report.unused_waivers],
+        "governance_exceptions": [
+            {
+                "kind": f.rule_id.removeprefix("governance:"),
+                "subject": f.waiver.target if f.waiver else None,
+                "what": f.message,
+                "design": f.design,
+                "environment": f.environment,
+                "status": f.status,
+                "record": f.waiver.model_dump(mode="json") if f.waiver is not None else None,
+                "location": {"file": f.location.file, "line": f.location.line},
+            }
+            for f in report.governance_exceptions
+        ],
         "input_errors": [
             {"path": p.path, "message": p.message, "field": p.field, "location": {"file": p.file, "line": p.line}}
             for p in report.input_errors

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from aifab.policy.findings import Finding
 
+from .escape import xml_text
 from .model import CheckReport, InputProblem
 
 
@@ -66,6 +67,15 @@ def _input_suite(parent: ET.Element, problems: tuple[InputProblem, ...]) -> None
         node.text = f"nothing in {p.path} could be checked"
 
 
+def _clean(root: ET.Element) -> None:
+    """Every text and attribute with the characters XML 1.0 cannot carry replaced, so the document parses
+    whatever users put in reasons, owners, attestations and messages (control characters, lone surrogates)."""
+    for node in root.iter():
+        node.attrib = {key: xml_text(value) for key, value in node.attrib.items()}
+        if node.text is not None:
+            node.text = xml_text(node.text)
+
+
 def render(report: CheckReport) -> str:
     root = ET.Element("testsuites", {"name": "aifab check"})
     totals: dict[str, int] = defaultdict(int)
@@ -96,5 +106,6 @@ def render(report: CheckReport) -> str:
                 totals[key] += value
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(totals[key]))
+    _clean(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import jinja2
 
 from aifab.policy.findings import Finding
+from aifab.policy.gate import GOVERNANCE
 from aifab.templating import template_environment
 
+from .escape import md_cell, md_code
 from .model import CheckReport, location_text, sort_key
 
 MAX_ROWS = 50
@@ -14,7 +16,7 @@ MAX_ROWS = 50
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md_cell(text)
 
 
 def _quantity(value: float | None, unit: str = "") -> str:
@@ -32,7 +34,9 @@ def _signed(value: float | None, unit: str = "") -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return template_environment("aifab.report", cell=_cell, where=location_text, quantity=_quantity, signed=_signed)
+    return template_environment(
+        "aifab.report", cell=_cell, code=md_code, where=location_text, quantity=_quantity, signed=_signed
+    )
 
 
 def render(report: CheckReport) -> str:
@@ -47,7 +51,7 @@ def render(report: CheckReport) -> str:
         summary=report.summary(),
         mandatory=pick("fail", "error", enforcement="mandatory"),
         advisory=pick("fail", "error", enforcement="advisory"),
-        waived=pick("waived"),
+        waived=[f for f in pick("waived") if f.pack != GOVERNANCE],  # those have their own table
         not_evaluated=pick("not_evaluated"),
         unused=report.unused_waivers,
         max_rows=MAX_ROWS,

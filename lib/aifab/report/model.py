@@ -19,6 +19,7 @@ from aifab import __version__
 from aifab.errors import Diagnostic, InputError, Location
 from aifab.policy.engine import DesignCheck
 from aifab.policy.findings import STATUSES, Finding
+from aifab.policy.gate import GOVERNANCE
 from aifab.policy.rule import SEVERITIES, Rule
 from aifab.policy.waivers import UnusedWaiver
 
@@ -100,6 +101,11 @@ class CheckReport:
         return [w for d in self.designs for w in d.unused_waivers]
 
     @property
+    def governance_exceptions(self) -> list[Finding]:
+        """Where the policy config switched governance off (a rule or pack disabled in production, no packs)."""
+        return [f for f in self.findings if f.pack == GOVERNANCE]
+
+    @property
     def standing(self) -> list[Finding]:
         return [f for f in self.findings if f.standing]
 
@@ -125,6 +131,7 @@ class CheckReport:
             "mandatory_failing": len(self.standing),
             "advisory_failing": sum(1 for f in failing if f.enforcement == "advisory"),
             "unused_waivers": len(self.unused_waivers),
+            "governance_exceptions": len(self.governance_exceptions),
             "input_errors": len(self.input_errors),
             "exit_code": self.exit_code,
         }

@@ -88,6 +88,7 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         ],
         "remediation": rule.remediation,
         "waivable": rule.waivable,
+        "disableable": rule.disableable,
         "requires": list(rule.requires),
         "examples": {"passing": len(rule.passing), "failing": len(rule.failing)},
     }

@@ -35,6 +35,7 @@ from aifab.policy.packs import PackSet, builtin_policies_dir, load_packs
 from aifab.preview.plan import Plan, PlannedResource
 from aifab.templating import template_environment
 
+from .escape import md_cell, md_code
 from .review_settings import Setting, settings
 
 DATA_STORES = ("data_lake", "file_system", "vector_database")
@@ -656,11 +657,11 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md_cell(text)
 
 
 def render_markdown(pack: ReviewPack) -> str:
-    env = template_environment("aifab.report", cell=_cell, num=_num)
+    env = template_environment("aifab.report", cell=_cell, code=md_code, num=_num)
     return env.get_template("review.md.j2").render(p=pack)
 
 

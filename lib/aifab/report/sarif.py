@@ -182,6 +182,18 @@ def _notification(f: Finding) -> dict[str, Any]:
     }
 
 
+def _exception_note(f: Finding) -> dict[str, Any]:
+    """A governance exception (a rule disabled in production, no packs) as a note on the run."""
+    w = f.waiver
+    record = f" (reason: {w.reason}; owner {w.owner}; expires {w.expires.isoformat()})" if w is not None else ""
+    return {
+        "level": "note",
+        "message": {"text": f"governance exception: {f.message}{record}"},
+        "descriptor": {"id": f.rule_id},
+        "locations": _locations(f),
+    }
+
+
 def render(report: CheckReport, help_base: str | None = None) -> str:
     findings = sorted(report.findings, key=sort_key)
     reported = [f for f in findings if f.status in ("fail", "waived")]
@@ -208,7 +220,10 @@ def render(report: CheckReport, help_base: str | None = None) -> str:
             {
                 "executionSuccessful": True,
                 "exitCode": report.exit_code,
-                "toolExecutionNotifications": [_notification(f) for f in noted],
+                "toolExecutionNotifications": [
+                    *(_notification(f) for f in noted),
+                    *(_exception_note(f) for f in report.governance_exceptions),
+                ],
             }
         ],
         "results": [
