@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -20,6 +21,18 @@ def test_graph_json_mermaid_dot(fixtures: Path) -> None:
     assert mermaid.startswith("flowchart LR")
     dot = runner.invoke(cli, ["graph", "stacks/uk-sovereign-training", "--env", "dev", "--format", "dot"]).stdout
     assert dot.startswith('digraph "uk-sovereign-training"')
+
+
+def test_graph_links_draws_only_the_kinds_named() -> None:
+    runner = CliRunner()
+    args = ["graph", "stacks/uk-sovereign-training", "--format", "mermaid"]
+    result = runner.invoke(cli, [*args, "--links", "uses"])
+    assert result.exit_code == 0
+    assert set(re.findall(r"-->\|(\w+)\|", result.stdout)) == {"uses"}
+    both = runner.invoke(cli, [*args, "--links", "uses, joins"]).stdout
+    assert set(re.findall(r"-->\|(\w+)\|", both)) == {"uses", "joins"}
+    wrong = runner.invoke(cli, [*args, "--links", "usess"])
+    assert wrong.exit_code == 2 and "unknown link kind(s) usess" in wrong.stderr
 
 
 def test_graph_of_unusable_input_exits_2(fixtures: Path) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -23,6 +24,48 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PIPED_WIDTH = 100
+"""Text width when standard output is not a terminal and ``COLUMNS`` is not set (a CI log, ``| less``)."""
+
+
+def text_width() -> int:
+    """Columns for text on standard output: the terminal's; when piped, ``COLUMNS``, else ``PIPED_WIDTH``."""
+    if out.is_terminal:
+        return max(out.width, 40)
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return PIPED_WIDTH
+    return max(columns, 40) if columns > 0 else PIPED_WIDTH
+
+
+@contextlib.contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[[str], None]]:
+    """A progress bar (a spinner when ``total`` is unknown) on stderr while long work runs, gone when it ends.
+
+    Only on a terminal: piped or redirected stderr (CI logs, ``2>file``) gets nothing at all. Yields
+    ``step(label)``, to call as each item is done.
+
+    >>> with progress("previewing", total=3) as step:   # doctest: +SKIP
+    ...     for env in envs: preview(env); step(env)
+    """
+    if not err.is_terminal or err.is_dumb_terminal:
+        yield lambda label: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def step(label: str) -> None:
+            bar.update(task, advance=1, description=f"{description} (done: {label})")
+
+        yield step
+
 
 path_argument = click.argument("path", metavar="PATH")
 env_option = click.option(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -35,8 +36,19 @@ from aifab.policy.waivers import WAIVERS_FILE
 from aifab.preview.resources import stack_resources
 from aifab.report import FORMATS, STDOUT, CheckReport, InputProblem, check_outputs, render, write_all
 from aifab.report.baseline import BaselineTree, DesignDelta, compare, materialise
+from aifab.report.text import render as text_report
 
-from ._common import EXIT_OK, catalogue, catalogue_option, env_option, err, handle_errors, load
+from ._common import (
+    EXIT_OK,
+    catalogue,
+    catalogue_option,
+    env_option,
+    err,
+    handle_errors,
+    load,
+    progress,
+    text_width,
+)
 
 
 def parse_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -124,13 +136,17 @@ def run_check(
     catalogue_path: str | None = None,
     preview: bool = True,
     checked: dict[str, tuple[LoadedDesign, DesignCheck]] | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> tuple[list[DesignCheck], list[tuple[str, InputError]]]:
-    """Check each stack or design under ``paths``; one that cannot be used is an error, the rest are still checked."""
+    """Check each stack or design under ``paths``; one that cannot be used is an error, the rest are still checked.
+
+    ``step(path)`` is called as each is done (a progress bar).
+    """
     for name in only_packs:
         packs.pack(name)  # unknown pack names are input errors, with suggestions
     results: list[DesignCheck] = []
     unusable: list[tuple[str, InputError]] = []
-    for path in expand_paths(paths):
+    for path in _stepped(expand_paths(paths), step):
         try:
             loaded = load(path, env)
             cat = catalogue(catalogue_path, loaded)
@@ -164,6 +180,14 @@ def run_check(
         if checked is not None:
             checked[path] = (loaded, result)
     return results, unusable
+
+
+def _stepped(items: list[str], step: Callable[[str], None] | None) -> Iterator[str]:
+    """``items``, calling ``step(item)`` once the loop is done with each (``continue`` included)."""
+    for item in items:
+        yield item
+        if step is not None:
+            step(item)
 
 
 @click.command("check")
@@ -283,9 +307,10 @@ def _check(
     baselines: list[DesignDelta] = []
     try:
         packs = load_packs(builtin_policies_dir(), *(Path(d) for d in policy_dirs))
-        results, unusable = run_check(
-            paths, env, packs, only_packs, policy_config, waivers_file, day, catalogue_path, with_preview, checked
-        )
+        what = "checking and previewing" if with_preview else "checking"
+        with progress(what, total=len(expand_paths(paths))) as step:  # on a terminal only; nothing when piped
+            given = (policy_config, waivers_file, day, catalogue_path, with_preview, checked)
+            results, unusable = run_check(paths, env, packs, only_packs, *given, step=step)
         if baseline_ref is not None:
             settings = (only_packs, policy_config, waivers_file, day, catalogue_path, with_preview)
             baselines = [_against(baseline_ref, path, env, packs, new, settings) for path, new in checked.items()]
@@ -302,8 +327,8 @@ def _check(
     )
     rendered = {file: render(report, fmt) for fmt, file in files.items()}  # render all before writing any
     write_all(rendered, inputs)  # all or none
-    for fmt in stdout_formats:
-        click.echo(render(report, fmt), nl=False)
+    for fmt in stdout_formats:  # the text report fits the terminal (or COLUMNS when piped); files are not wrapped
+        click.echo(text_report(report, width=text_width()) if fmt == "text" else render(report, fmt), nl=False)
     for _, error in unusable:
         err.print(f"[bold red]error:[/] {escape(error.render())}", markup=True, highlight=False)
     if report.standing:

@@ -19,7 +19,7 @@ from aifab.design.loader import display
 from aifab.errors import InputError
 from aifab.report import write_all
 
-from ._common import EXIT_FINDINGS, EXIT_OK, err, handle_errors, out
+from ._common import EXIT_FINDINGS, EXIT_OK, err, handle_errors, out, progress
 
 __all__ = ["docs_command"]
 
@@ -54,7 +54,8 @@ def _docs(check: bool, out_dir: Path, stacks_dir: Path, day: dt.date) -> None:
     _usable_out(out_dir)
     if not stacks_dir.is_dir():
         raise InputError("no such folder", file=str(stacks_dir), field="--stacks")
-    pages = generate(stacks_dir, out_dir, today=day)
+    with progress("generating the reference pages (an offline preview of every stack)"):  # a terminal only
+        pages = generate(stacks_dir, out_dir, today=day)
     if check:
         problems = stale(pages, out_dir)
         for path, why in problems:

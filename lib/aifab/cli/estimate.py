@@ -34,8 +34,8 @@ from ._common import (
     err,
     handle_errors,
     load,
-    out,
     path_argument,
+    text_width,
 )
 
 __all__ = ["estimate_command"]
@@ -112,6 +112,5 @@ def estimate_command(
     if fmt == "json":
         click.echo(json.dumps({**est.to_json(), "env": env}, indent=2))
     else:
-        width = out.width if out.is_terminal else 160
-        render_estimate(Console(highlight=False, width=width), est, env)
+        render_estimate(Console(highlight=False, width=text_width()), est, env)  # COLUMNS (or 100) when piped
     sys.exit(EXIT_FINDINGS if est.errors else EXIT_OK)

@@ -27,7 +27,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"aifab check {_STACK} --env prod --format sarif --output sarif=check.sarif",
         f"aifab check {_STACK} --today 2026-12-01 --no-preview",
     ),
-    "graph": (f"aifab graph {_STACK} --format mermaid", f"aifab graph {_STACK} --deployment-order"),
+    "graph": (
+        f"aifab graph {_STACK} --format mermaid",
+        f"aifab graph {_STACK} --format dot --links uses,joins,mounts",
+        f"aifab graph {_STACK} --deployment-order",
+    ),
     "preview": (f"aifab preview {_STACK} --env prod", f"aifab preview {_STACK} --env prod --out plan/"),
     "report": (f"aifab report {_STACK} --env prod --out review/",),
     "docs": ("aifab docs", "aifab docs --check"),

@@ -24,7 +24,7 @@ from aifab.report import check_writable, write_all
 if TYPE_CHECKING:
     from aifab.preview.stack import StackPreview
 
-from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors
+from ._common import EXIT_FINDINGS, EXIT_OK, env_option, err, handle_errors, progress
 from .up import _echo, backend_option, fail, print_result
 
 
@@ -94,7 +94,11 @@ def _preview(
         raise InputError("a baseline is one environment's plan: give --env", field="--baseline")
     old = Plan.load(baseline) if baseline is not None else None  # a bad baseline fails before any work
     targets = _targets(out_dir, envs)
-    results = [preview_stack(stack_dir, e, today=today) for e in envs]
+    results = []
+    with progress(f"previewing {stack_dir.name}", total=len(envs)) as step:  # on a terminal only
+        for e in envs:
+            results.append(preview_stack(stack_dir, e, today=today))
+            step(e)
     files: dict[Path, str] = {}
     for result in results:
         if result.plan is not None and result.env in targets:

@@ -7,9 +7,12 @@ with the working shown beneath its table, then the notes and the capacity findin
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from aifab.capacity import DesignEstimate
 
@@ -32,24 +35,102 @@ _TEXT_COLUMNS = frozenset(
 )  # fmt: skip
 
 
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for col in columns:
-        table.add_column(col, justify="left" if col in _TEXT_COLUMNS else "right", overflow="fold")
-    return table
+class _Grid:
+    """A table that fits the console without splitting a number or a name.
+
+    As a rich table when every column can be at least as wide as its longest word; otherwise (many columns,
+    a narrow terminal) as one block per row, ``column: value`` lines under the row's first cell.
+    """
+
+    def __init__(self, title: str, *columns: str) -> None:
+        self.title, self.columns = title, columns
+        self.rows: list[tuple[str, ...]] = []
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(cells)
+
+    def print(self, console: Console) -> None:
+        plain = [self.columns, *(tuple(Text.from_markup(c).plain for c in row) for row in self.rows)]
+        cols = range(len(self.columns))
+        natural = [max(len(line) for row in plain for line in row[i].splitlines() or [""]) for i in cols]
+        least = [max((len(w) for row in plain for w in row[i].split()), default=1) for i in cols]
+        room = console.width - (3 * len(self.columns) + 1)  # borders and one space of padding each side
+        if sum(natural) <= room:
+            console.print(self._table(None))
+        elif sum(least) <= room:
+            console.print(self._table(_share(least, natural, room)))
+        else:
+            self._records(console)
+
+    def _table(self, widths: list[int] | None) -> Table:
+        table = Table(title=self.title, title_justify="left", title_style="bold")
+        for i, col in enumerate(self.columns):
+            table.add_column(
+                col,
+                justify="left" if col in _TEXT_COLUMNS else "right",
+                overflow="fold",
+                width=widths[i] if widths else None,
+            )
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def _records(self, console: Console) -> None:
+        _say(console, self.title, "", "  ", "bold")
+        for row in self.rows:
+            first = Text.from_markup(row[0])
+            _say(console, first.plain, "  ", "    ", "bold")
+            for col, cell in zip(self.columns[1:], row[1:], strict=True):
+                text = Text.from_markup(cell)
+                style = str(text.spans[0].style) if text.spans else ""
+                _say(console, f"{col}: {text.plain}", "    ", "      ", style)
+
+
+def _share(least: list[int], natural: list[int], room: int) -> list[int]:
+    """Column widths: each its longest word, the room left shared in proportion to what each still wants."""
+    widths = list(least)
+    spare = room - sum(widths)
+    want = [n - w for n, w in zip(natural, widths, strict=True)]
+    total = sum(want)
+    if total > 0:
+        for i, w in enumerate(want):
+            widths[i] += spare * w // total
+        for i in sorted(range(len(want)), key=lambda i: -want[i]):  # what rounding left over
+            if sum(widths) >= room:
+                break
+            if widths[i] < natural[i]:
+                widths[i] += 1
+    return widths
+
+
+def _say(console: Console, text: str, indent: str = "  ", more: str = "    ", style: str = "") -> None:
+    """``text`` wrapped to the console at spaces only (never inside a number or a hyphenated id), indented."""
+    for paragraph in text.splitlines() or [""]:
+        lines = textwrap.wrap(
+            paragraph,
+            max(console.width, 20),
+            initial_indent=indent,
+            subsequent_indent=more,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in lines or [indent]:
+            console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _table(title: str, *columns: str) -> _Grid:
+    return _Grid(title, *columns)
 
 
 def _how(console: Console, label: str, explain: dict[str, str]) -> None:
     for key, text in explain.items():
-        console.print(f"  [dim]{escape(label)} {escape(key)}: {escape(text)}[/]", markup=True, soft_wrap=True)
+        _say(console, f"{label} {key}: {text}", "  ", "      ", "dim")
 
 
 def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> None:
     """Print *est* (estimated for stack *env*, if any) on *console*."""
     head = f"Estimate for design '{est.design}'" + (f" (env {env})" if env else "")
-    console.print(
-        f"[bold]{escape(head)}[/] — catalogue {est.catalogue_version} (as of {est.catalogue_as_of})", markup=True
-    )
+    _say(console, f"{head} — catalogue {est.catalogue_version} (as of {est.catalogue_as_of})", "", "  ", "bold")
 
     totals = _table("Totals", "quantity", "value", "unit")
     complete = "" if est.cost_complete else " (incomplete: see unpriced)"
@@ -85,7 +166,7 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
         rows.append(("edge nodes / edge IT power", f"{est.edge_nodes:,} / {_num(est.edge_it_power_kw, 1)}", "— / kW"))
     for row in rows:
         totals.add_row(*row)
-    console.print(totals)
+    totals.print(console)
     _how(console, "total", est.explain)
 
     if est.pools:
@@ -109,20 +190,20 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
                 _num(p.training.time_days, 1) if p.training else "—",
                 _num(p.usd_per_hour) if p.usd_per_hour is not None else ("unknown" if p.price else "owned"),
             )
-        console.print(pools)
+        pools.print(console)
         for p in est.pools:
             _how(console, p.id, p.explain)
             for s in p.serving:
                 tps = s.capacity.tokens_per_s_total if s.capacity else None
-                console.print(
-                    f"  [dim]{escape(p.id)} serving {escape(s.serving)!r}: "
-                    f"{_num(s.model_parameters_billion)}B parameters,"
+                _say(
+                    console,
+                    f"{p.id} serving {s.serving!r}: {_num(s.model_parameters_billion)}B parameters,"
                     f" {s.accelerators_per_replica} accelerators per replica, {s.replicas} replicas"
                     f" (of {s.replicas_that_fit} that fit), {_num(tps, 1)} tokens/s in total"
-                    + (f" ({s.capacity.bound}-bound)" if s.capacity else "")
-                    + "[/]",
-                    markup=True,
-                    soft_wrap=True,
+                    + (f" ({s.capacity.bound}-bound)" if s.capacity else ""),
+                    "  ",
+                    "      ",
+                    "dim",
                 )
 
     if est.fabrics:
@@ -144,7 +225,7 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
                 _num(f.bisection_tbps),
                 _num(f.switch_power_kw, 1),
             )
-        console.print(fabrics)
+        fabrics.print(console)
         for f in est.fabrics:
             _how(console, f.id, f.explain)
 
@@ -161,7 +242,7 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
                 ", ".join(fs.mounted_by) or "—",
                 _num(fs.power_kw, 1),
             )
-        console.print(fss)
+        fss.print(console)
 
     if est.sites:
         sites = _table(
@@ -189,7 +270,7 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
                 _num(site.annual_co2e_t, 1),
                 usd,
             )
-        console.print(sites)
+        sites.print(console)
         for site in est.sites:
             _how(console, site.id, site.explain)
 
@@ -202,17 +283,17 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
             )  # fmt: skip
         for u in est.unpriced:
             cost.add_row(u.site or "—", u.component, "[yellow]price unknown[/]", "—", "—", "—", u.reason)
-        console.print(cost)
+        cost.print(console)
 
     notes = [*est.notes, *(f"{x.id}: {n}" for group in (est.pools, est.fabrics, est.file_systems, est.sites)
                            for x in group for n in x.notes)]  # fmt: skip
     if notes:
         console.print("[bold]Notes[/]", markup=True)
         for note in notes:
-            console.print(f"  - {escape(note)}", markup=True, soft_wrap=True)
+            _say(console, f"- {note}", "  ", "    ")
     for d in est.findings:
         style = "red" if d.severity == "error" else "yellow"
-        console.print(f"[{style}]{d.severity}[/] {escape(str(d))}", markup=True, soft_wrap=True)
+        _say(console, f"{d.severity} {d}", "", "    ", style)
     errors = len(est.errors)
     summary = f"{errors} capacity errors, {len(est.findings) - errors} warnings"
     console.print(("[red]" if errors else "[green]") + escape(summary) + "[/]", markup=True)

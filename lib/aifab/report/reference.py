@@ -34,7 +34,8 @@ from aifab.design.design import Design
 from aifab.design.environments import EnvironmentModel, stack_view
 from aifab.design.loader import load_design
 from aifab.errors import InputError
-from aifab.graph.render import _AREA_STYLE
+from aifab.graph.render import _AREA_STYLE, children, group_id, nesting
+from aifab.graph.render import mermaid_id as _mermaid_id
 from aifab.policy.engine import DesignCheck
 from aifab.policy.findings import Finding
 from aifab.policy.gate import check_stack
@@ -83,10 +84,6 @@ _DRAWN = frozenset(
         "pulls_models_from",
         "syncs_models_from",
     }
-)
-_PLACES = frozenset({"sovereign_boundary", "site", "environment"})
-_MERMAID_RESERVED = frozenset(
-    {"end", "graph", "subgraph", "flowchart", "style", "class", "classdef", "click", "default"}
 )
 
 
@@ -330,11 +327,6 @@ def gather(
 # --- the topology ------------------------------------------------------------------------------------------
 
 
-def _mermaid_id(component_id: str) -> str:
-    ident = re.sub(r"\W", "_", component_id)
-    return f"{ident}_" if ident.lower() in _MERMAID_RESERVED or not ident[:1].isalpha() else ident
-
-
 def _label(c: Component) -> str:
     nodes = getattr(c, "node_count", None)
     hardware = getattr(c, "instance_type", None) or getattr(c, "node_model", None)
@@ -345,40 +337,11 @@ def _label(c: Component) -> str:
 def topology(design: Design) -> str:
     """A Mermaid flowchart: boundaries hold their sites, sites their environments, environments their
     components; only the links along which work and data flow are drawn."""
-    model = EnvironmentModel.of(design)
-    by_id = model.by_id
-
-    def target(c: Component, relation: str) -> str | None:
-        for link in c.links():
-            if link.spec.relation == relation and link.target in by_id:
-                return link.target
-        return None
-
-    # container path of every component that is not itself a place: (boundary?, site?, environment?)
-    tree: dict[tuple[str, ...], list[Component]] = {}
-    for c in by_id.values():
-        if c.kind in _PLACES:
-            continue
-        site = target(c, "sited_at")
-        boundary = target(by_id[site], "inside") if site is not None else target(c, "inside")
-        env = target(c, "belongs_to")
-        path = tuple(
-            p
-            for p in (f"b:{boundary}" if boundary else "", f"s:{site}" if site else "", f"e:{env}" if env else "")
-            if p
-        )
-        tree.setdefault(path, []).append(c)
-    # every place that holds something, with its parents
-    groups: set[tuple[str, ...]] = set()
-    for path in tree:
-        groups.update(path[:i] for i in range(1, len(path) + 1))
-
+    by_id = EnvironmentModel.of(design).by_id
+    tree, groups = nesting(by_id)  # the same nesting as `aifab graph --format mermaid`
     lines = ["flowchart LR"]
     areas: set[str] = set()
     styles: list[str] = []
-
-    def group_id(path: tuple[str, ...]) -> str:
-        return "_".join(_mermaid_id(p.replace(":", "_", 1)) for p in path)
 
     def group_label(part: str) -> str:
         what, ident = part.split(":", 1)
@@ -395,11 +358,7 @@ def topology(design: Design) -> str:
         for c in tree.get(path, []):
             areas.add(c.area)
             lines.append(f"{pad}{_mermaid_id(c.id)}{_label(c)}:::{c.area}")
-        children = sorted(
-            (g for g in groups if len(g) == len(path) + 1 and g[: len(path)] == path),
-            key=lambda g: ("bse".index(g[-1][0]), g[-1]),
-        )
-        for child in children:
+        for child in children(groups, path):
             gid = group_id(child)
             lines.append(f'{pad}subgraph {gid}["{group_label(child[-1])}"]')
             emit(child, depth + 1)
