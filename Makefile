@@ -50,6 +50,7 @@ bench: $(BIN)/aifab
 	$(BIN)/python benchmarks/bench_estimate_scale.py
 	$(BIN)/python benchmarks/bench_preview.py --output benchmarks/results/preview.txt
 	$(BIN)/python benchmarks/bench_check.py --output benchmarks/results/check.txt
+	$(BIN)/python benchmarks/bench_check_scale.py --output benchmarks/results/check-scale.txt
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

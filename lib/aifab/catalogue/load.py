@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from aifab.catalogue.catalogue import SECTIONS, Catalogue
@@ -59,14 +58,25 @@ def load_catalogue(overrides: str | Path | None = None) -> Catalogue:
     base = _base_catalogue()
     if overrides is None:
         return base
-    return _apply_overrides(base, Path(overrides))
+    path = Path(overrides)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _apply_overrides(base, path)  # reports the missing or unreadable file
+    return _overridden(path, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _overridden(path: Path, resolved: str, mtime_ns: int, size: int) -> Catalogue:
+    """The catalogue with one overrides file applied; read again only when the file changes (path, mtime, size)."""
+    return _apply_overrides(_base_catalogue(), path)
 
 
 @functools.lru_cache(maxsize=1)
 def _base_catalogue() -> Catalogue:
     text = resources.files("aifab.catalogue").joinpath("data/catalogue.yaml").read_text(encoding="utf-8")
     data, values = read_yaml(text, DATA_FILE)
-    lines = _Lines(values, text)
+    lines = _Lines(values)
     if not isinstance(data, dict):
         raise InputError("expected a mapping of catalogue sections", file=DATA_FILE, line=1)
     _check_top_level(data, lines)
@@ -86,7 +96,7 @@ def _base_catalogue() -> Catalogue:
 
 def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
     data, values = read_yaml_file(path)
-    lines = _Lines(values, path.read_text(encoding="utf-8"))
+    lines = _Lines(values)
     file = lines.file
     if data is None:
         return base.model_copy(update={"overrides": (*base.overrides, file)})
@@ -126,34 +136,10 @@ def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
 class _Lines:
     """Lines of a document's keys (where a user looks for the field) and, failing that, of its values."""
 
-    def __init__(self, values: LineMap, text: str) -> None:
+    def __init__(self, values: LineMap) -> None:
         self.file = values.file
         self.values = values
-        self.keys: dict[tuple[Any, ...], int] = {}
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()  # already parsed once by read_yaml, so it cannot fail here
-        finally:
-            loader.dispose()
-        if node is not None:
-            self._walk(node, (), yaml.SafeLoader(""), set())
-
-    def _walk(self, node: yaml.Node, path: tuple[Any, ...], constructor: yaml.SafeLoader, seen: set[int]) -> None:
-        if id(node) in seen:  # an alias already walked: its keys keep the lines where it was defined
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = constructor.construct_object(key_node)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)  # as read_yaml does
-                self.keys.setdefault((*path, key), key_node.start_mark.line + 1)
-                self._walk(value_node, (*path, key), constructor, seen)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._walk(item, (*path, index), constructor, seen)
+        self.keys = values.keys  # recorded by read_yaml as it walked the document: no second parse
 
     def line_of(self, path: tuple[Any, ...]) -> int | None:
         for cut in range(len(path), 0, -1):

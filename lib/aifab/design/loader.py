@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from aifab._gc import paused
 from aifab.design.component import Component
 from aifab.design.composite import Composite, composite_label
 from aifab.design.design import USE_TAG, Design
@@ -130,7 +131,8 @@ def _check_stack_names(model: EnvironmentModel, files: dict[str, Path]) -> None:
 
 def load_document(file: Path) -> Design:
     data, lines = read_yaml_file(Path(display(file)))
-    return design_from_data(data, lines)
+    with paused():  # one model per component, no cycles: see aifab._gc
+        return design_from_data(data, lines)
 
 
 def design_from_data(data: Any, lines: LineMap) -> Design:
@@ -152,6 +154,10 @@ def design_from_data(data: Any, lines: LineMap) -> Design:
 def _locate(components: tuple[Component, ...], entries: Any, lines: LineMap) -> None:
     """Each component at its entry's line (and its fields at theirs); a composite's parts at the composite's."""
     position = 0
+    fields: dict[int, dict[str, int]] = {}  # one pass over the line map, not one per component
+    for path, line in lines.lines.items():
+        if len(path) == 3 and path[0] == "components" and isinstance(path[1], int):
+            fields.setdefault(path[1], {})[str(path[2])] = line
     for index, entry in enumerate(entries if isinstance(entries, list) else ()):
         where = Location(file=lines.file, line=lines.line_of(("components", index)))
         if isinstance(entry, dict) and "kind" not in entry and "use" in entry:
@@ -160,12 +166,7 @@ def _locate(components: tuple[Component, ...], entries: Any, lines: LineMap) -> 
                 components[position].at(where)
                 position += 1
             continue
-        field_lines = {
-            str(path[2]): line
-            for path, line in lines.lines.items()
-            if len(path) == 3 and path[:2] == ("components", index)
-        }
-        components[position].at(where, field_lines)
+        components[position].at(where, fields.get(index, {}))
         position += 1
 
 

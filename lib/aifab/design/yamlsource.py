@@ -1,8 +1,11 @@
 """Read YAML (or JSON, which is YAML) into plain data while remembering the line of every value.
 
-PyYAML's safe loader is used for scalars; mappings and sequences are walked here so that each value's
-path (``("components", 3, "node_count")``) maps to its 1-based line. Duplicate keys, recursive aliases
-and alias bombs are errors rather than silently accepted.
+The document is parsed by libyaml's C parser when PyYAML has it (``yaml.CSafeLoader``), else by the
+pure-Python one; both give nodes that carry their line. PyYAML's safe constructor builds the scalars;
+mappings and sequences are walked here, once, so that each value's path (``("components", 3,
+"node_count")``) maps to its 1-based line, and each mapping key's path to the key's line. Duplicate keys,
+recursive aliases and alias bombs (aliases that expand to more than ``MAX_ALIAS_VALUES`` values) are errors
+rather than silently accepted. Reading is linear in the document's size.
 
 >>> data, lines = read_yaml("name: x\\ncomponents:\\n  - kind: site\\n    id: a\\n", "d.yaml")
 >>> lines.line_of(("components", 0, "id"))
@@ -17,11 +20,18 @@ from typing import Any
 
 import yaml
 
+from aifab._gc import paused
 from aifab.errors import InputError
 
 Path_ = tuple[str | int, ...]
 
-_MAX_NODES = 1_000_000  # an alias bomb expands past this long before it exhausts memory
+MAX_ALIAS_VALUES = 1_000_000
+"""How many values aliases may add by repeating what an anchor holds: an alias bomb passes this long before it
+exhausts memory, while a legitimate document (anchors reused for shared settings) stays far below. Values
+written out in the document do not count, so a large exported design is never refused."""
+
+_STR = "tag:yaml.org,2002:str"
+_Parser: type[yaml.SafeLoader] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader  # type: ignore[assignment]
 
 
 @dataclass
@@ -30,6 +40,8 @@ class LineMap:
 
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
+    keys: dict[Path_, int] = field(default_factory=dict)
+    """The line of each mapping key as written (not repeated by an alias), by the path of its value."""
 
     def line_of(self, path: Path_) -> int | None:
         for cut in range(len(path), -1, -1):
@@ -44,27 +56,45 @@ class _Walker:
         self.loader = loader
         self.file = file
         self.map = LineMap(file)
-        self.count = 0
+        self.added = 0  # values that aliases add (a node walked again)
+        self.repeating = 0  # > 0 while walking a node a second time
+        self.seen: set[int] = set()
         self.active: set[int] = set()
 
     def error(self, message: str, node: yaml.Node) -> InputError:
         return InputError(message, file=self.file, line=node.start_mark.line + 1)
 
     def walk(self, node: yaml.Node, path: Path_) -> Any:
-        self.count += 1
-        if self.count > _MAX_NODES:
-            raise self.error(f"document expands to more than {_MAX_NODES:,} values (alias bomb?)", node)
+        node_id = id(node)
+        if node_id not in self.seen:
+            self.seen.add(node_id)
+            return self._value(node, node_id, path)
+        self.repeating += 1  # an alias: what it adds is counted, what is written out is not
+        try:
+            return self._value(node, node_id, path)
+        finally:
+            self.repeating -= 1
+
+    def _value(self, node: yaml.Node, node_id: int, path: Path_) -> Any:
+        if self.repeating:
+            self.added += 1
+            if self.added > MAX_ALIAS_VALUES:
+                raise self.error(
+                    f"aliases expand the document by more than {MAX_ALIAS_VALUES:,} values (alias bomb?)", node
+                )
         self.map.lines.setdefault(path, node.start_mark.line + 1)
-        if id(node) in self.active:
-            raise self.error("recursive alias: a value contains itself", node)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value  # what the safe constructor returns for a string, without its overhead
             try:
                 return self.loader.construct_object(node, deep=True)
             except yaml.YAMLError as exc:
                 raise self.error(f"cannot read value: {getattr(exc, 'problem', exc)}", node) from None
             except (ValueError, OverflowError) as exc:  # e.g. a timestamp like 2026-13-45
                 raise self.error(f"cannot read value {node.value!r}: {exc}", node) from None
-        self.active.add(id(node))
+        if node_id in self.active:
+            raise self.error("recursive alias: a value contains itself", node)
+        self.active.add(node_id)
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -72,7 +102,7 @@ class _Walker:
                 return self._mapping(node, path)
             raise self.error(f"unsupported YAML node {type(node).__name__}", node)
         finally:
-            self.active.discard(id(node))
+            self.active.discard(node_id)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         written = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
@@ -88,6 +118,8 @@ class _Walker:
             key = self.walk(key_node, (*path, "<key>"))
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
+            if not self.repeating and key_node.tag != "tag:yaml.org,2002:merge":
+                self.map.keys.setdefault((*path, key), key_node.start_mark.line + 1)
             here = id(key_node) in written
             if key in result and origin[key] and here:
                 raise self.error(f"duplicate key {key!r} in the same mapping", key_node)
@@ -110,8 +142,13 @@ def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 def read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse one YAML/JSON document; returns the data and the line map. Raises :class:`InputError`."""
+    with paused():  # millions of small objects, no cycles: see aifab._gc
+        return _read_yaml(text, file)
+
+
+def _read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Parser(text)
     except yaml.YAMLError as exc:  # the reader rejects control characters before parsing starts
         raise InputError(f"not a YAML document: {exc}", file=file) from None
     try:

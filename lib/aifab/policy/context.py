@@ -37,6 +37,63 @@ from .capacity import CapacityEstimates
 
 
 @dataclass(frozen=True)
+class DesignIndex:
+    """One pass over the design graph answering the context's questions by lookup (linear in the design).
+
+    ``linking`` maps ``(target id, field)`` and ``(target id, None)`` to the components linking to the target,
+    in graph order, each once; ``held`` maps a boundary id to the boundary and the components inside it.
+    """
+
+    by_id: Mapping[str, Component]
+    ordered: tuple[Component, ...]
+    by_kind: Mapping[str, tuple[Component, ...]]
+    position: Mapping[str, int]
+    linking: Mapping[tuple[str, str | None], tuple[Component, ...]]
+    held: Mapping[str, tuple[Component, ...]]
+
+    @classmethod
+    def of(cls, graph: DesignGraph) -> DesignIndex:
+        nx_graph = graph.graph
+        by_id: dict[str, Component] = {node: data["component"] for node, data in nx_graph.nodes(data=True)}
+        ordered = tuple(by_id.values())
+        by_kind: dict[str, list[Component]] = {}
+        for component in ordered:
+            by_kind.setdefault(component.kind, []).append(component)
+        linking: dict[tuple[str, str | None], dict[str, Component]] = {}
+        for target, predecessors in nx_graph.pred.items():  # what in_edges(target, keys=True) walks, in its order
+            for source, keys in predecessors.items():
+                source_component = by_id[source]
+                linking.setdefault((target, None), {})[source] = source_component
+                for key in keys:
+                    linking.setdefault((target, key), {})[source] = source_component
+        held: dict[str, list[Component]] = {}
+        for component in ordered:
+            if isinstance(component, SovereignBoundary):
+                held.setdefault(component.id, []).append(component)
+                continue
+            inside = getattr(component, "inside", None)
+            if isinstance(inside, str) and isinstance(by_id.get(inside), SovereignBoundary):
+                held.setdefault(inside, []).append(component)
+        return cls(
+            by_id=MappingProxyType(by_id),
+            ordered=ordered,
+            by_kind=MappingProxyType({kind: tuple(found) for kind, found in by_kind.items()}),
+            position=MappingProxyType({c.id: i for i, c in enumerate(ordered)}),
+            linking=MappingProxyType({key: tuple(found.values()) for key, found in linking.items()}),
+            held=MappingProxyType({key: tuple(found) for key, found in held.items()}),
+        )
+
+    def of_kinds(self, kinds: tuple[str, ...]) -> list[Component]:
+        """The components of ``kinds`` (all when empty), in graph order."""
+        if not kinds:
+            return list(self.ordered)
+        if len(kinds) == 1:
+            return list(self.by_kind.get(kinds[0], ()))
+        found = [c for kind in dict.fromkeys(kinds) for c in self.by_kind.get(kind, ())]
+        return sorted(found, key=lambda c: self.position[c.id])
+
+
+@dataclass(frozen=True)
 class PolicyContext:
     design: Design
     graph: DesignGraph
@@ -49,6 +106,8 @@ class PolicyContext:
     env: str | None = None
     """The stack environment being checked (``prod``), when one was selected."""
     capabilities: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    prepared: DesignIndex | None = field(default=None, repr=False, compare=False)
+    """The graph's index when the caller built it already (the engine builds one for every pack's context)."""
 
     def has(self, capability: str) -> bool:
         if capability == "catalogue":
@@ -59,15 +118,19 @@ class PolicyContext:
 
     # --- components and links ---------------------------------------------------------------------
 
+    @functools.cached_property
+    def index(self) -> DesignIndex:
+        """The design indexed once (by kind, by link target, by boundary), so every query here is a lookup."""
+        return self.prepared if self.prepared is not None else DesignIndex.of(self.graph)
+
     def component(self, component_id: str | None) -> Component | None:
-        if component_id is None or component_id not in self.graph.graph:
+        if component_id is None:
             return None
-        return self.graph.component(component_id)
+        return self.index.by_id.get(component_id)
 
     def components(self, *kinds: str) -> list[Component]:
         """The design's components (first definition of each id), optionally only these kinds."""
-        found = [data["component"] for _, data in self.graph.graph.nodes(data=True)]
-        return [c for c in found if not kinds or c.kind in kinds]
+        return self.index.of_kinds(kinds)
 
     def linked(self, component: Component, field_name: str) -> list[Component]:
         """The components ``component`` links to through ``field_name`` (missing targets left out)."""
@@ -81,15 +144,7 @@ class PolicyContext:
 
     def linking(self, component: Component, *, field_name: str | None = None) -> list[Component]:
         """The components that link to ``component`` (through ``field_name`` when given)."""
-        found: list[Component] = []
-        if component.id not in self.graph.graph:
-            return found
-        for source, _, key in self.graph.graph.in_edges(component.id, keys=True):
-            if field_name is None or key == field_name:
-                source_component = self.graph.component(source)
-                if source_component not in found:
-                    found.append(source_component)
-        return found
+        return list(self.index.linking.get((component.id, field_name), ()))
 
     # --- placement ----------------------------------------------------------------------------------
 
@@ -137,7 +192,10 @@ class PolicyContext:
 
     def held_by(self, boundary: SovereignBoundary, *kinds: str) -> list[Component]:
         """The components ``boundary`` holds (those inside it, and the boundary itself), optionally only these kinds."""
-        return [c for c in self.components(*kinds) if self.boundary_of(c) == boundary]
+        own = self.index.by_id.get(boundary.id)
+        if own is not boundary and own != boundary:
+            return []  # a boundary that is not the design's own holds nothing in it
+        return [c for c in self.index.held.get(boundary.id, ()) if not kinds or c.kind in kinds]
 
     def jurisdiction_regions(self, jurisdiction: str) -> tuple[str, ...]:
         """The catalogue's region allow-list for ``jurisdiction``; empty without a catalogue or for an unknown name."""

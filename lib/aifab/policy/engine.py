@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from aifab._gc import paused
 from aifab.capacity import assess_design
 from aifab.catalogue import Catalogue
 from aifab.design.component import Component
@@ -33,7 +34,7 @@ from aifab.validate import validate
 
 from .capacity import CapacityEstimates, site_capacity
 from .config import PolicyConfig
-from .context import PolicyContext
+from .context import DesignIndex, PolicyContext
 from .enforcement import resolve
 from .findings import Enforcement, Finding, Status
 from .locate import Locator
@@ -135,7 +136,9 @@ def make_context(
     today: dt.date,
     env: str | None = None,
     capabilities: Mapping[str, Any] | None = None,
+    index: DesignIndex | None = None,
 ) -> PolicyContext:
+    """A rule's context; pass ``index`` (``DesignIndex.of(graph)``) to share one index between contexts."""
     return PolicyContext(
         design=design,
         graph=graph,
@@ -145,6 +148,7 @@ def make_context(
         today=today,
         env=env,
         capabilities=MappingProxyType(dict(capabilities or {})),
+        prepared=index,
     )
 
 
@@ -160,12 +164,30 @@ def check_design(
     capabilities: Mapping[str, Any] | None = None,
     resources: Sequence[ResourceSubject] | None = None,
 ) -> DesignCheck:
+    with paused():  # a finding per rule and component, no cycles: see aifab._gc
+        return _check_design(loaded, packs, config, waivers, catalogue, today, only_packs, capabilities, resources)
+
+
+def _check_design(
+    loaded: LoadedDesign,
+    packs: PackSet,
+    config: PolicyConfig,
+    waivers: WaiverFile,
+    catalogue: Catalogue,
+    today: dt.date,
+    only_packs: tuple[str, ...],
+    capabilities: Mapping[str, Any] | None,
+    resources: Sequence[ResourceSubject] | None,
+) -> DesignCheck:
     design = loaded.design
     locator = Locator(loaded)
     assessment = assess_design(design, catalogue)  # the one estimate: validation and the rules read it
     validation = validate(design, catalogue, assessment=assessment)
-    findings = [_diagnostic_finding(d, design, locator) for d in validation.diagnostics]
-    graph = frozen_graph(validation.graph)
+    kinds = {c.id: c.kind for c in design.components}
+    findings = [_diagnostic_finding(d, design, locator, kinds) for d in validation.diagnostics]
+    # The validation's graph is this check's own: freeze it where it is rather than copy it.
+    graph = DesignGraph(design=validation.graph.design, graph=nx.freeze(validation.graph.graph))
+    index = DesignIndex.of(graph)  # one index for every pack's context
     capacity = site_capacity(assessment.complete)
     selected = config.selected_packs(packs, design, only_packs)
     model = EnvironmentModel.of(design)
@@ -179,6 +201,7 @@ def check_design(
             today=today,
             env=loaded.env,
             capabilities=capabilities,
+            index=index,
         )
         findings.extend(_pack_findings(pack, ctx, config, model, loaded.env, locator, resources))
     findings = [_in_environment(f, model, loaded.env) for f in findings]
@@ -276,12 +299,11 @@ def help_uri(rule_id: str) -> str:
     return f"docs/policies.md#{rule_id.lower()}"
 
 
-def _diagnostic_finding(d: Diagnostic, design: Design, locator: Locator) -> Finding:
+def _diagnostic_finding(d: Diagnostic, design: Design, locator: Locator, kinds: Mapping[str, str]) -> Finding:
     """A structural or capacity diagnostic as a finding (rule ``validate:<code>`` or ``capacity:<code>``):
     errors are mandatory, warnings advisory; neither can be waived (fix the design)."""
     error = d.severity == "error"
     source = "capacity" if d.code.startswith("capacity-") else "validate"
-    kinds = {c.id: c.kind for c in design.components}
     return Finding(
         design=design.name,
         rule_id=f"{source}:{d.code}",

@@ -47,7 +47,7 @@ class Locator:
         if self.loaded.env is None:
             return None
         folder = self.loaded.stack_dir or self.loaded.file.parent
-        path = environment_files(folder).get(self.loaded.env)
+        path = self._cached("stack-files", folder, environment_files).get(self.loaded.env)
         if path is None:
             return None
         lines = self._cached("yaml", path, _yaml_lines)
@@ -59,7 +59,7 @@ class Locator:
         if path.suffix == ".py":
             line = self._cached("python", path, _python_keywords).get((component_id, field.split(".")[0]))
         else:
-            line = _yaml_field_line(self._cached("yaml-data", path, _yaml_data), component_id, field)
+            line = _yaml_field_line(self._cached("yaml-data", path, _yaml_entries), component_id, field)
         return Location(file=display(path), line=line) if line else None
 
 
@@ -75,15 +75,26 @@ def _yaml_data(path: Path) -> tuple[Any, LineMap] | None:
         return None
 
 
-def _yaml_field_line(read: tuple[Any, LineMap] | None, component_id: str, field: str) -> int | None:
+def _yaml_entries(path: Path) -> tuple[dict[str, int], LineMap] | None:
+    """``component id -> index of its entry`` (the first entry with that id) and the document's line map."""
+    read = _yaml_data(path)
     if read is None:
         return None
     data, lines = read
     components: Any = data.get("components") if isinstance(data, dict) else None
-    for index, raw in enumerate(components or []):
-        if isinstance(raw, dict) and raw.get("id") == component_id:
-            return lines.lines.get(("components", index, *field.split(".")))
-    return None
+    entries: dict[str, int] = {}
+    for index, raw in enumerate(components if isinstance(components, list) else []):
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            entries.setdefault(raw["id"], index)
+    return entries, lines
+
+
+def _yaml_field_line(read: tuple[dict[str, int], LineMap] | None, component_id: str, field: str) -> int | None:
+    if read is None:
+        return None
+    entries, lines = read
+    index = entries.get(component_id)
+    return None if index is None else lines.lines.get(("components", index, *field.split(".")))
 
 
 def _python_keywords(path: Path) -> dict[tuple[str, str], int]:
