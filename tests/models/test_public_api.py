@@ -97,4 +97,4 @@ def test_several_type_problems_are_reported_together() -> None:
         PowerInput(nodes="x", node_max_kw="y", node_rack_units=8, cooling_max_kw_per_rack=40, pue=1.2)
     fields = [p.field for p in info.value.problems]
     assert fields == ["nodes", "node_max_kw"]
-    assert "PowerInput: 2 problems" in str(info.value)
+    assert "problems in the power input: 2 problems" in str(info.value)

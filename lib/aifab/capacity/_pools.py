@@ -48,7 +48,7 @@ from aifab.models import (
     training_time,
 )
 
-from ._context import Context, Hardware
+from ._context import Context, Hardware, located
 from ._format import num
 from ._storage import FSX, fsx_fix, throughput_gbs, throughput_how
 from .results import (
@@ -264,19 +264,28 @@ def _serving(
         )
     capacity = None
     if replicas > 0 and dtype is not None:
-        capacity = inference_capacity(
-            InferenceInput(
-                parameters=params,
-                bytes_per_parameter=o.serving_bytes_per_parameter,
-                accelerators_per_replica=n,
-                replicas=replicas,
-                peak_tflops_per_accelerator=acc.peak_dense_tflops[dtype],
-                hbm_tbs_per_accelerator=acc.memory_bandwidth_tbs,
-                hbm_gb_per_accelerator=acc.memory_gb,
-                batch_size=o.serving_batch_size,
-                compute_efficiency=o.achievable_gemm_efficiency,
+        try:
+            capacity = inference_capacity(
+                InferenceInput(
+                    parameters=params,
+                    bytes_per_parameter=o.serving_bytes_per_parameter,
+                    accelerators_per_replica=n,
+                    replicas=replicas,
+                    peak_tflops_per_accelerator=acc.peak_dense_tflops[dtype],
+                    hbm_tbs_per_accelerator=acc.memory_bandwidth_tbs,
+                    hbm_gb_per_accelerator=acc.memory_gb,
+                    batch_size=o.serving_batch_size,
+                    compute_efficiency=o.achievable_gemm_efficiency,
+                )
             )
-        )
+        except InputError as exc:  # the model's own check: say which component and value it comes from
+            detail = "; ".join(p.render() for p in exc.problems)
+            raise located(
+                serving,
+                "model_parameters_billion",
+                f"tokens per second for a {serving.model_parameters_billion:g}B-parameter model on pool "
+                f"{pool.id!r}: {detail}",
+            ) from None
     return ServingEstimate(
         serving=serving.id,
         model_parameters_billion=serving.model_parameters_billion,

@@ -24,7 +24,7 @@ from aifab.blueprints.facility import Site
 from aifab.errors import InputError
 from aifab.models import CostLine, EnergyEstimate, EnergyInput, PowerInput, estimate_energy, size_power
 
-from ._context import Context
+from ._context import Context, located
 from ._format import num, pct
 from .results import FabricEstimate, FileSystemEstimate, PoolEstimate, RackGroup, SiteEstimate, Unpriced
 
@@ -522,18 +522,27 @@ def _energy(
     it_kw = load.it_kw
     if not it_kw > 0:
         return SiteEnergy(None, 0.0, None)
-    energy = estimate_energy(
-        EnergyInput(
-            it_kw_peak=it_kw,
-            it_kw_typical=load.typical_kw,
-            utilisation=o.utilisation,
-            pue=pue,
-            grid_gco2e_per_kwh=grid.gco2e_per_kwh if grid.gco2e_per_kwh is not None else 0.0,
-            renewable_share=site.renewable_share,
-            cost_lines=tuple(CostLine(component=c, usd_per_hour=usd) for c, _, usd, _ in costs.lines),
-            hours_per_year=o.hours_per_year,
+    try:
+        energy = estimate_energy(
+            EnergyInput(
+                it_kw_peak=it_kw,
+                it_kw_typical=load.typical_kw,
+                utilisation=o.utilisation,
+                pue=pue,
+                grid_gco2e_per_kwh=grid.gco2e_per_kwh if grid.gco2e_per_kwh is not None else 0.0,
+                renewable_share=site.renewable_share,
+                cost_lines=tuple(CostLine(component=c, usd_per_hour=usd) for c, _, usd, _ in costs.lines),
+                hours_per_year=o.hours_per_year,
+            )
         )
-    )
+    except InputError as exc:  # the model's own check: say which site, load and options it comes from
+        detail = "; ".join(p.render() for p in exc.problems)
+        raise located(
+            site,
+            None,
+            f"annual energy for {num(it_kw)} kW of IT load at PUE {num(pue)}, {num(o.utilisation)} utilisation "
+            f"and {o.hours_per_year:g} hours a year: {detail}",
+        ) from None
     mwh = energy.annual_facility_mwh
     explain["annual_energy_mwh"] = (
         f"{num(energy.it_kw_basis)} kW IT ({energy.power_basis}) x {num(o.utilisation)} utilisation x "

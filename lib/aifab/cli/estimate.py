@@ -49,8 +49,11 @@ def _parse_settings(items: tuple[str, ...]) -> dict[str, Any]:
             raise InputError(f"expected NAME=VALUE, got {item!r}", field="--set")
         try:
             settings[name.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            raise InputError(f"cannot read the value of {name.strip()!r}: {raw!r}", field="--set") from None
+        except RecursionError:
+            raise InputError(f"the value of {name.strip()!r} is nested too deeply", field="--set") from None
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-13-45 (month must be in 1..12)
+            reason = f" ({exc})" if not isinstance(exc, yaml.YAMLError) else ""
+            raise InputError(f"cannot read the value of {name.strip()!r}: {raw!r}{reason}", field="--set") from None
     return settings
 
 

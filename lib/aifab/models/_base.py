@@ -9,6 +9,7 @@ pydantic traceback.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, model_validator
@@ -41,14 +42,36 @@ class FrozenModel(BaseModel):
         try:
             return handler(data)
         except ValidationError as exc:
-            problems = [_problem(cls.__name__, error) for error in exc.errors()]
-            raise InputError.combine(problems, f"{cls.__name__}: {len(problems)} problems") from exc
+            raise _input_error(_words(cls.__name__), exc.errors(), computed=not cls.__name__.endswith("Input")) from exc
 
 
-def _problem(model: str, error: ErrorDetails) -> InputError:
-    field = ".".join(str(part) for part in error["loc"]) or model
+def _words(name: str) -> str:
+    """``InferenceCapacity`` -> ``inference capacity``: a model's name in the user's words, not a class name."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+
+
+def _input_error(what: str, errors: list[ErrorDetails], *, computed: bool) -> InputError:
+    """Every problem, named by field. In a ``computed`` model (a result, not an ``...Input``) figures that
+    overflowed (inf, nan) are one problem that says where to look: the user never wrote them."""
+    overflowed = [e for e in errors if computed and e["type"] == "finite_number"]
+    problems = [_problem(error) for error in errors if error not in overflowed]
+    if overflowed:
+        fields = ", ".join(".".join(str(part) for part in e["loc"]) or what for e in overflowed)
+        values = ", ".join(sorted({repr(e.get("input")) for e in overflowed}))
+        problems.append(
+            InputError(
+                f"the {what} cannot be worked out: {fields} would be {values}; a number in the design, the "
+                "catalogue or the estimate options is too large or too small to work with"
+            )
+        )
+    summary = f"the {what} cannot be worked out" if computed else f"problems in the {what}"
+    return InputError.combine(problems, f"{summary}: {len(problems)} problems")
+
+
+def _problem(error: ErrorDetails) -> InputError:
+    field = ".".join(str(part) for part in error["loc"]) or None
     message = error["msg"][:1].lower() + error["msg"][1:]
-    if error["type"] != "missing":
+    if error["type"] != "missing" and "got " not in message:  # a validator's own message may already say it
         message += f" (got {error.get('input')!r})"
     return InputError(message, field=field)
 
