@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.design.component import SPEC_CONFIG, Link, Ref, StrictNumbers
 from aifab.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, NETWORK, Placed
@@ -34,7 +34,7 @@ Placement = Literal["cluster", "partition", "spread", "none"]
 Capacity = Literal["on-demand", "spot", "capacity-block", "reserved", "owned"]
 
 
-class TrainingWorkload(BaseModel):
+class TrainingWorkload(StrictNumbers):
     """What the pool is for: sizes storage throughput and checkpoints, and estimates training time."""
 
     model_config = SPEC_CONFIG

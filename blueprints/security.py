@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.design.component import SPEC_CONFIG, Link, Ref, StrictNumbers
 from aifab.errors import Diagnostic
 
 from ._placement import ENCRYPTION_KEY, Placed
@@ -77,7 +77,7 @@ class AuditLog(Placed):
         return problems
 
 
-class Role(BaseModel):
+class Role(StrictNumbers):
     """A role and what it may do. Separation of duties is checked by the governance policy pack."""
 
     model_config = SPEC_CONFIG

@@ -20,15 +20,15 @@ import datetime as dt
 import ipaddress
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from aifab.design.component import SPEC_CONFIG, Component, Link, Ref
+from aifab.design.component import SPEC_CONFIG, Component, Link, Ref, StrictNumbers
 from aifab.errors import Diagnostic
 
 from ._placement import Placed
 
 
-class Attestation(BaseModel):
+class Attestation(StrictNumbers):
     """An obligation code cannot prove (operator personnel, legal immunity), recorded with evidence and expiry.
 
     ``status`` says whether the obligation is met, or knowingly not met with the residual risk accepted by

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from aifab.design.component import SPEC_CONFIG, Link, Ref
+from aifab.design.component import SPEC_CONFIG, Link, Ref, StrictNumbers
 from aifab.errors import Diagnostic
 
 from ._placement import CLUSTER, ENCRYPTION_KEY, NETWORK, Placed
@@ -25,7 +25,7 @@ from ._placement import CLUSTER, ENCRYPTION_KEY, NETWORK, Placed
 Encryption = Literal["customer-managed-key", "provider-managed", "none"]
 
 
-class LifecycleRule(BaseModel):
+class LifecycleRule(StrictNumbers):
     """Moves or expires objects under a prefix (checkpoints, scratch) so storage does not grow forever."""
 
     model_config = SPEC_CONFIG
@@ -43,7 +43,7 @@ class LifecycleRule(BaseModel):
         return self
 
 
-class Lineage(BaseModel):
+class Lineage(StrictNumbers):
     """How dataset versions are recorded, so a model can be traced to the exact data it was trained on."""
 
     model_config = SPEC_CONFIG

@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from aifab.design.component import SPEC_CONFIG, Component, ComponentId, Ref
+from aifab.design.component import SPEC_CONFIG, Component, ComponentId, Ref, StrictNumbers
 from aifab.design.composite import PlacedComposite, given
 
 from ..edge import EdgeSite
 
 
-class EdgeLocation(BaseModel):
+class EdgeLocation(StrictNumbers):
     """One site of a fleet: where it is and how far upstream is; ``node_count`` overrides the fleet's."""
 
     model_config = SPEC_CONFIG

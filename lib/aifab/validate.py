@@ -89,10 +89,14 @@ def validate(
     graph = build_graph(design)
     diagnostics = structural_diagnostics(graph)
     diagnostics.extend(catalogue_diagnostics(design, catalogue))
+    found: list[Diagnostic] = []
     if assessment is not None:
-        diagnostics.extend(assessment.findings)
+        found = list(assessment.findings)
     elif capacity:
-        diagnostics.extend(capacity_findings(design, catalogue))
+        found = capacity_findings(design, catalogue)
+    if any(d.severity == "error" for d in diagnostics):  # already refused: the estimate's echo adds nothing
+        found = [d for d in found if d.code != "capacity-unusable-input"]
+    diagnostics.extend(found)
     # Report in reading order: by file, then line, so the output follows the design top to bottom.
     diagnostics.sort(key=lambda d: (d.location.file or "", d.location.line or 0) if d.location else ("", 0))
     diagnostics = name_composites(diagnostics, design.components)

@@ -101,6 +101,10 @@ def _guard(ctx: Context, component: Component, work: Callable[[], T]) -> T | Non
             ctx.input_errors.append(exc)  # raised together once every component has been tried
         else:
             ctx.skip(component, exc.message)
+            # What makes `estimate` refuse the design must make `validate` refuse it too (exit 2).
+            ctx.unusable_input = True
+            finding = component.problem("capacity-unusable-input", exc.message)
+            ctx.findings.append(finding.model_copy(update={"category": "input"}))
     except Exception as exc:  # a bug must not hide every other finding: report it on the component
         if ctx.strict:
             raise

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aifab.design.component import StrictNumbers
 from aifab.validation_errors import describe, input_error
 
 __all__ = ["Assumption", "EstimateOptions"]
@@ -39,7 +40,7 @@ class Assumption(BaseModel):
     source: str
 
 
-class EstimateOptions(BaseModel):
+class EstimateOptions(StrictNumbers):
     """Knobs of :func:`aifab.capacity.estimate_design`. Every field is a documented default."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

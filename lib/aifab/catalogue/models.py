@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from aifab.design.component import StrictNumbers
 from aifab.errors import InputError
 
 __all__ = [
@@ -48,7 +49,7 @@ Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$
 _META_FIELDS = frozenset({"source", "field_sources", "base_source", "overridden_fields"})
 
 
-class _Frozen(BaseModel):
+class _Frozen(StrictNumbers):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from aifab.catalogue import Catalogue, load_catalogue
 from aifab.design.loader import LoadedDesign, load_design
+from aifab.design.yamlsource import PATH_ERRNOS, os_problem
 from aifab.errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -104,7 +105,12 @@ def handle_errors(json_errors: bool = False) -> Callable[[F], F]:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                return fn(*args, **kwargs)
+                try:
+                    return fn(*args, **kwargs)
+                except OSError as exc:  # a path too long, a folder that cannot be entered: the user's input
+                    if exc.errno not in PATH_ERRNOS:
+                        raise
+                    raise InputError(os_problem(exc), file=exc.filename and str(exc.filename)) from None
             except InputError as exc:
                 if json_errors and kwargs.get("fmt") == "json":
                     click.echo(json.dumps(input_error_json(exc, kwargs.get("path")), indent=2))

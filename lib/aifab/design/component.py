@@ -15,13 +15,17 @@ stored as the id, so a design written in Python and the same design written in Y
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from aifab.errors import Diagnostic, Location
 
@@ -69,7 +73,106 @@ def _display_path(filename: str) -> str:
 
 
 SPEC_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-"""Every spec model: immutable, closed to unknown fields, finite numbers only."""
+"""Every spec model: immutable, closed to unknown fields, finite numbers only (see :class:`StrictNumbers`)."""
+
+MAX_NUMBER = 1e15
+"""The largest magnitude a number in a spec may have: far above any real quantity (a petabyte in bytes is
+1e15), far enough below the float range that no sum, product or unit conversion of such values overflows."""
+
+
+MIN_NUMBER = 1e-12
+"""The smallest magnitude a non-zero number may have: dividing by less (``5e-324``) overflows."""
+
+
+def number_out_of_range(value: float) -> str | None:
+    """Why a finite number is outside what the estimates can compute with, or ``None`` when it is fine.
+
+    >>> number_out_of_range(1e308)
+    'number out of range: the magnitude must be at most 1e+15'
+    >>> number_out_of_range(2) is None
+    True
+    """
+    if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
+        return None  # nan and infinity: refused by allow_inf_nan=False, with pydantic's own message
+    if abs(value) > MAX_NUMBER:
+        return f"number out of range: the magnitude must be at most {MAX_NUMBER:g}"
+    if value and abs(value) < MIN_NUMBER:
+        return f"number out of range: a non-zero magnitude must be at least {MIN_NUMBER:g}"
+    return None
+
+
+def _range_problem(value: Any, depth: int = 0) -> str | None:
+    """The first number out of range in a value, looking into mappings and lists (prices by region)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return number_out_of_range(value)
+    if depth < 8 and isinstance(value, dict):
+        return next(filter(None, (_range_problem(v, depth + 1) for v in value.values())), None)
+    if depth < 8 and isinstance(value, list | tuple):
+        return next(filter(None, (_range_problem(v, depth + 1) for v in value)), None)
+    return None
+
+
+def _number_kind(annotation: Any) -> str | None:
+    """``"int"`` or ``"float"`` for a field that holds a number (optionally ``None``), else ``None``."""
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "float"
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kinds = {_number_kind(arg) if arg is not type(None) else "none" for arg in typing.get_args(annotation)}
+        if kinds == {"int", "none"} or kinds == {"int"}:
+            return "int"
+        if kinds <= {"int", "float", "none"} and "float" in kinds:
+            return "float"
+    return None
+
+
+@functools.cache
+def _number_fields(cls: type[BaseModel]) -> dict[str, str]:
+    return {name: kind for name, info in cls.model_fields.items() if (kind := _number_kind(info.annotation))}
+
+
+class StrictNumbers(BaseModel):
+    """No silent coercions into number fields: ``true`` is not a count, ``'8'`` (quoted) is not 8, ``1:30``
+    is not 90 and ``2.5`` is not a whole number; an int is accepted where a float is expected. Numbers
+    beyond :data:`MAX_NUMBER` (``1e308``) are refused before any arithmetic can overflow; ``inf`` and ``nan``
+    are refused by ``allow_inf_nan=False``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strict_numbers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        kinds = _number_fields(cls)
+        errors = [
+            InitErrorDetails(type=PydanticCustomError("strict_number", problem), loc=(name,), input=value)
+            for name, value in data.items()
+            if isinstance(name, str) and (problem := _number_problem(kinds.get(name), value))
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return data
+
+
+def _number_problem(kind: str | None, value: Any) -> str | None:
+    """Why ``value`` cannot go into a field holding ``kind`` (``"int"``, ``"float"`` or ``None``: not a number)."""
+    if kind is not None and value is not None:
+        expected = "Input should be a valid integer" if kind == "int" else "Input should be a valid number"
+        if isinstance(value, bool):
+            return f"{expected}, not {str(value).lower()} (a boolean is not a number)"
+        if isinstance(value, str):
+            if ":" in value:
+                return f"{expected}, not text (a sexagesimal value such as 1:30 is not read as 90)"
+            return f"{expected}, not text (write numbers without quotes, an exponent with a point and a sign: 1.0e+6)"
+        if not isinstance(value, int | float):
+            return f"{expected}, not {type(value).__name__}"
+        if kind == "int" and isinstance(value, float) and math.isfinite(value):
+            return f"{expected}, not a fractional number"
+    return _range_problem(value)
 
 
 @dataclass(frozen=True)
@@ -129,7 +232,7 @@ def _link_fields(cls: type[BaseModel]) -> dict[str, Link]:
     return {name: meta for name, info in cls.model_fields.items() for meta in info.metadata if isinstance(meta, Link)}
 
 
-class Component(BaseModel):
+class Component(StrictNumbers):
     """Base of every blueprint. Subclasses set ``kind`` as ``Literal["..."]`` and declare their links.
 
     Every component records where it was defined (``location``): the caller's file and line when built

@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from aifab.design.component import SPEC_CONFIG, Component, ComponentId, Ref, caller_location
+from aifab.design.component import SPEC_CONFIG, Component, ComponentId, Ref, StrictNumbers, caller_location
 from aifab.errors import Diagnostic, Location
 
 C = TypeVar("C", bound=Component)
@@ -34,7 +34,7 @@ def composite_label(use: str, composite_id: Any) -> str:
     return f"{use} {composite_id!r}"
 
 
-class Composite(BaseModel):
+class Composite(StrictNumbers):
     """Base of every composite. Subclasses set ``use`` as ``Literal["..."]``, list their fixed parts in
     ``parts`` (part name -> id prefix; ``""`` for the part that takes the composite's own id), name their
     main part in ``main`` and yield their components from :meth:`components`."""

@@ -7,6 +7,12 @@ mappings and sequences are walked here, once, so that each value's path (``("com
 recursive aliases and alias bombs (aliases that expand to more than ``MAX_ALIAS_VALUES`` values) are errors
 rather than silently accepted. Reading is linear in the document's size.
 
+Reading is bounded: only regular files are read (a FIFO, a device or a socket, or a symlink to one, is
+refused before it is opened, since opening a FIFO blocks), a file larger than ``MAX_INPUT_BYTES`` (64 MiB;
+the ``AIFAB_MAX_INPUT_BYTES`` environment variable overrides it) is refused, and a document nested deeper
+than ``MAX_DEPTH`` (200) levels is an error located at the first value too deep. Sexagesimal numbers
+(YAML 1.1's ``1:30`` = 90) are not numbers here: they stay strings, so a typo is reported, not converted.
+
 >>> data, lines = read_yaml("name: x\\ncomponents:\\n  - kind: site\\n    id: a\\n", "d.yaml")
 >>> lines.line_of(("components", 0, "id"))
 4
@@ -14,6 +20,10 @@ rather than silently accepted. Reading is linear in the document's size.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +40,58 @@ MAX_ALIAS_VALUES = 1_000_000
 exhausts memory, while a legitimate document (anchors reused for shared settings) stays far below. Values
 written out in the document do not count, so a large exported design is never refused."""
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest input file read (64 MiB), unless ``AIFAB_MAX_INPUT_BYTES`` says otherwise: a design of 25,000
+components is about 5 MiB."""
+
+MAX_DEPTH = 200
+"""How deeply mappings and lists may nest: real documents stay below 10; deeper is refused with a located
+error long before Python's recursion limit."""
+
 _STR = "tag:yaml.org,2002:str"
-_Parser: type[yaml.SafeLoader] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader  # type: ignore[assignment]
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_Base: type[yaml.SafeLoader] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader  # type: ignore[assignment]
+
+
+class _Parser(_Base):  # type: ignore[valid-type,misc]
+    """The safe loader without YAML 1.1's sexagesimal numbers: ``1:30`` is the string ``'1:30'``, not 90."""
+
+
+_Parser.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, _FLOAT)]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+_Parser.add_implicit_resolver(
+    _INT,
+    re.compile(
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0[0-7_]+
+        |[-+]?(?:0|[1-9][0-9_]*)
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        re.X,
+    ),
+    list("-+0123456789"),
+)
+_Parser.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def max_input_bytes() -> int:
+    """``MAX_INPUT_BYTES``, or the ``AIFAB_MAX_INPUT_BYTES`` environment variable when set to a number."""
+    raw = os.environ.get("AIFAB_MAX_INPUT_BYTES", "").strip()
+    if raw.isdigit():
+        return int(raw)
+    return MAX_INPUT_BYTES
 
 
 @dataclass
@@ -60,6 +120,7 @@ class _Walker:
         self.repeating = 0  # > 0 while walking a node a second time
         self.seen: set[int] = set()
         self.active: set[int] = set()
+        self.depth = 0  # mappings and lists entered, aliases followed included
 
     def error(self, message: str, node: yaml.Node) -> InputError:
         return InputError(message, file=self.file, line=node.start_mark.line + 1)
@@ -94,7 +155,10 @@ class _Walker:
                 raise self.error(f"cannot read value {node.value!r}: {exc}", node) from None
         if node_id in self.active:
             raise self.error("recursive alias: a value contains itself", node)
+        if self.depth >= MAX_DEPTH:
+            raise self.error(f"nested more than {MAX_DEPTH} levels deep", node)
         self.active.add(node_id)
+        self.depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -102,6 +166,7 @@ class _Walker:
                 return self._mapping(node, path)
             raise self.error(f"unsupported YAML node {type(node).__name__}", node)
         finally:
+            self.depth -= 1
             self.active.discard(node_id)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
@@ -153,6 +218,8 @@ def _read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         raise InputError(f"not a YAML document: {exc}", file=file) from None
     try:
         node = loader.get_single_node()
+    except RecursionError:  # the pure-Python composer recurses; libyaml's does not
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -173,16 +240,89 @@ def _read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
 
 
 def read_yaml_file(path: Path) -> tuple[Any, LineMap]:
-    """Read a YAML/JSON file. Missing, unreadable or non-UTF-8 files are :class:`InputError`."""
+    """Read a YAML/JSON file. Missing, unreadable, special, oversized or non-UTF-8 files are :class:`InputError`."""
+    return read_yaml(read_input_text(path), str(path))
+
+
+PATH_ERRNOS = frozenset({errno.ENAMETOOLONG, errno.EACCES, errno.EPERM, errno.ELOOP, errno.ENOTDIR})
+"""Errors of the path a user gave rather than of aifab: input errors (exit 2) wherever they surface."""
+
+
+def os_problem(exc: OSError) -> str:
+    """What an :class:`OSError` about an input path means, in words."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path too long for the file system"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (the file or a folder above it cannot be read)"
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is not a folder"
+    return f"cannot read file: {exc.strerror or exc}"
+
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def read_input_text(path: Path) -> str:
+    """The UTF-8 text of an input file, read within bounds; the one way every input file is read.
+
+    The path is checked before it is opened: only a regular file (or a symlink to one) is read, so a FIFO
+    cannot block and a device cannot stream forever; at most :func:`max_input_bytes` bytes are read.
+    """
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)  # follows symlinks: a symlink to a FIFO is a FIFO
     except FileNotFoundError:
         raise InputError("file not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError("expected a file, found a directory", file=file) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        problem = os_problem(exc) if isinstance(exc, OSError) else f"invalid path: {exc}"
+        raise InputError(problem, file=file) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("expected a file, found a directory", file=file)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"not a regular file: {_kind_of(info.st_mode)} is never read", file=file)
+    limit = max_input_bytes()
+    if info.st_size > limit:
+        raise InputError(_too_large(info.st_size, limit), file=file)
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it does not block.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError("file not found", file=file) from None
+    except OSError as exc:
+        raise InputError(os_problem(exc), file=file) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("not a regular file: it changed while being opened", file=file)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(os_problem(exc), file=file) from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise InputError(_too_large(size, limit), file=file)
+    try:
+        return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
-    return read_yaml(text, file)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"file too large: more than {limit:,} bytes (found {size:,}); set AIFAB_MAX_INPUT_BYTES to read larger files"
