@@ -13,6 +13,7 @@ Every problem is an :class:`~aifab.errors.InputError` naming the file, line and 
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import runpy
 import sys
@@ -173,15 +174,187 @@ def _locate(components: tuple[Component, ...], entries: Any, lines: LineMap) -> 
 # --- Python designs -------------------------------------------------------------------------------
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a Python design may run (``AIFAB_DESIGN_TIMEOUT`` overrides it)."""
+TIMEOUT_VARIABLE = "AIFAB_DESIGN_TIMEOUT"
+_CACHE_SIZE = 64
+_cache: dict[tuple[Any, ...], tuple[Any, str | None, str, dict[str, str | None]]] = {}
+
+
+def design_timeout() -> float:
+    """The time limit for a Python design, from ``AIFAB_DESIGN_TIMEOUT`` (seconds) or the default."""
+    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e6:
+        raise InputError(f"{TIMEOUT_VARIABLE} must be a number of seconds above 0 (got {raw!r})")
+    return value
+
+
 def load_python(file: Path) -> Design:
-    """Run a Python design file and take its module-level ``design`` (a :class:`Design`)."""
+    """Run a Python design file in a child process and take its module-level ``design`` (a :class:`Design`).
+
+    The child (see :mod:`aifab.design.contained`) runs for at most :func:`design_timeout` seconds with its
+    output captured, and sends the design back as its exported document with each component's location;
+    the document is validated again here, so values set without validation are caught. Results are kept
+    per file, the contents of the ``.py`` files beside it, the working directory and the environment.
+    """
+    from aifab.design.contained import run_contained
+
+    shown = display(file)
+    timeout = design_timeout()
+    key = _cache_key(file, timeout)
+    cached = _cache.get(key)
+    if cached is None or not _same_environment(cached[3]):
+        outcome = run_contained(_evaluate_python, (str(file),), timeout)
+        data = json.loads(outcome.result) if outcome.result is not None else None
+        read = data.get("environ") if isinstance(data, dict) else None
+        names = sorted(os.environ) if read is None else read
+        cached = (data, outcome.problem, outcome.output, {name: os.environ.get(name) for name in names})
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = cached
+    data, problem, output, _ = cached
+    if data is None:
+        raise _with_output(InputError(f"the design {problem} instead of defining 'design'", file=shown), output)
+    if "error" in data:
+        raise _with_output(_error_from_data(data["error"]), output)
+    with paused():  # one model per component, no cycles: see aifab._gc
+        return _design_from_python_data(data["design"], data["locations"], file, shown)
+
+
+def _same_environment(read: dict[str, str | None]) -> bool:
+    """Whether the environment variables a design read (all of them, if it listed them) are as they were."""
+    return all(os.environ.get(name) == value for name, value in read.items())
+
+
+def _cache_key(file: Path, timeout: float) -> tuple[Any, ...]:
+    folder = file.resolve().parent
+    sources = []
+    for source in sorted(folder.glob("*.py")):
+        try:
+            stat = source.stat()
+            sources.append((source.name, stat.st_mtime_ns, stat.st_size, hash(source.read_bytes())))
+        except OSError:
+            sources.append((source.name, 0, 0, 0))
+    return (str(file.resolve()), tuple(sources), os.getcwd(), timeout)
+
+
+class _RecordingEnviron(os._Environ):  # type: ignore[type-arg]
+    """``os.environ`` in the child: remembers which variables the design read (``None``: it listed them all)."""
+
+    read: typing.ClassVar[set[str] | None] = set()
+
+    def __getitem__(self, key: str) -> str:
+        if _RecordingEnviron.read is not None:
+            _RecordingEnviron.read.add(key)
+        return str(super().__getitem__(key))
+
+    def __iter__(self) -> Any:
+        _RecordingEnviron.read = None
+        return super().__iter__()
+
+
+def _with_output(error: InputError, output: str) -> InputError:
+    """The error with what the design printed, indented below the message."""
+    if not output.strip():
+        return error
+    shown = "\n".join(f"    {line}" for line in output.rstrip().splitlines())
+    message = f"{error.message}\n  the design's output:\n{shown}"
+    return InputError(message, file=error.file, line=error.line, field=error.field, problems=error._problems)
+
+
+def _error_data(error: InputError) -> dict[str, Any]:
+    return {
+        "message": error.message,
+        "file": error.file,
+        "line": error.line,
+        "field": error.field,
+        "problems": [_error_data(p) for p in error._problems],
+    }
+
+
+def _error_from_data(data: dict[str, Any]) -> InputError:
+    return InputError(
+        str(data["message"]),
+        file=data.get("file"),
+        line=data.get("line"),
+        field=data.get("field"),
+        problems=tuple(_error_from_data(p) for p in data.get("problems", ())),
+    )
+
+
+def _design_from_python_data(document: Any, locations: list[Any], file: Path, shown: str) -> Design:
+    """Validate the document a Python design sent back, and put each component where it was written."""
+    target = os.path.abspath(file)
+    lines = LineMap(shown, {(): 1})
+    for index, (where, line, _fields, _expanded) in enumerate(locations):
+        if where == target and line is not None:
+            lines.lines[("components", index)] = line
+    try:
+        design = Design.model_validate(document)
+    except ValidationError as exc:
+        raise _from_validation_error(exc, lines, data=document) from None
+    if len(design.components) == len(locations):
+        for component, (where, line, fields, expanded) in zip(design.components, locations, strict=True):
+            location = Location(file=display(where), line=line) if where else Location(file=shown)
+            component.at(location, dict(fields), expanded)
+    return design.at(Location(file=shown, line=1))
+
+
+def _evaluate_python(path: str) -> str:
+    """In the child: run the design and return, as JSON, its document and locations or the error."""
+    import warnings
+
+    from aifab.design.export import design_document
+
+    file = Path(path)
+    cwd = os.getcwd()
+    os.environ.__class__ = _RecordingEnviron
+    try:
+        design = _run_python(file, cwd)
+    except InputError as exc:
+        return json.dumps({"error": _error_data(exc), "environ": _environ_read()})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # values set without validation: the parent reports them
+            document = design_document(design)
+        locations = []
+        for component in design.components:
+            location = component.location if isinstance(component, Component) else Location()
+            where = os.path.join(cwd, location.file) if location.file else None
+            fields = dict(component._field_lines) if isinstance(component, Component) else {}
+            expanded = component.expanded_from if isinstance(component, Component) else None
+            locations.append((where, location.line, fields, expanded))
+        return json.dumps({"design": document, "locations": locations, "environ": _environ_read()})
+    except Exception as exc:  # a value that is not data is an input problem
+        error = InputError(f"the design holds a value that cannot be sent back as data: {exc}", file=display(file))
+        return json.dumps({"error": _error_data(error), "environ": _environ_read()})
+
+
+def _environ_read() -> list[str] | None:
+    read = _RecordingEnviron.read
+    return None if read is None else sorted(read)
+
+
+def _run_python(file: Path, cwd: str) -> Design:
+    """Run a Python design file here and take its module-level ``design`` (a :class:`Design`)."""
     shown = display(file)
     folder = str(file.parent.resolve())
     added = folder not in sys.path
     if added:
         sys.path.insert(0, folder)
     try:
-        namespace = runpy.run_path(str(file), run_name="aifab_design")
+        try:
+            namespace = runpy.run_path(str(file), run_name="aifab_design")
+        finally:
+            os.chdir(cwd)  # a design that changed directory: messages are relative to the caller's
+            if added and folder in sys.path:
+                sys.path.remove(folder)
     except ValidationError as exc:
         raise _from_python_validation_error(exc, file) from None
     except InputError:
@@ -190,12 +363,9 @@ def load_python(file: Path) -> Design:
         raise InputError(f"the design called sys.exit({exc.code!r}) instead of defining 'design'", file=shown) from None
     except SyntaxError as exc:
         raise InputError(f"Python syntax error: {exc.msg}", file=shown, line=exc.lineno) from None
-    except Exception as exc:  # any failure in user code is an input problem, shown where it happened
+    except BaseException as exc:  # any failure in user code is an input problem, located
         line = _user_line(exc, file)
         raise InputError(f"the design raised {type(exc).__name__}: {exc}", file=shown, line=line) from None
-    finally:
-        if added:
-            sys.path.remove(folder)
     design = namespace.get("design")
     if not isinstance(design, Design):
         found = "nothing" if design is None else type(design).__name__
