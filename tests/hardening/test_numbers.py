@@ -108,12 +108,7 @@ def test_hostile_catalogue_override(tmp_path: Path, value: str, command: str) ->
         "true",
         "'0.5'",
         "1e308",
-        pytest.param(
-            "1:30",
-            marks=pytest.mark.xfail(
-                strict=True, reason="--set values are still parsed by yaml.safe_load (YAML 1.1: 1:30 is 90)"
-            ),
-        ),
+        "1:30",
     ],
 )
 def test_hostile_estimate_setting(value: str) -> None:

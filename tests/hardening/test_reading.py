@@ -129,7 +129,7 @@ def test_deep_nesting_in_a_stack_overlay_is_a_located_error(tmp_path: Path) -> N
 
 def test_aliases_count_towards_the_depth_limit() -> None:
     levels = ["a0: &a0 []"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, MAX_DEPTH + 10)]
-    with pytest.raises(InputError, match="nested more than"):
+    with pytest.raises(InputError, match="nested too deeply"):
         read_yaml("\n".join(levels) + "\n", "aliases.yaml")
 
 

@@ -15,12 +15,12 @@ import sys
 from typing import Any
 
 import click
-import yaml
 from rich.console import Console
 from rich.markup import escape
 
 from aifab.capacity import EstimateOptions, estimate_design
 from aifab.design.environments import stack_view
+from aifab.design.yamlsource import read_yaml
 from aifab.errors import InputError
 from aifab.report.estimate_text import render_estimate
 from aifab.validate import ValidationResult, validate
@@ -47,13 +47,11 @@ def _parse_settings(items: tuple[str, ...]) -> dict[str, Any]:
         name, sep, raw = item.partition("=")
         if not sep or not name.strip():
             raise InputError(f"expected NAME=VALUE, got {item!r}", field="--set")
-        try:
-            settings[name.strip()] = yaml.safe_load(raw)
-        except RecursionError:
-            raise InputError(f"the value of {name.strip()!r} is nested too deeply", field="--set") from None
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-13-45 (month must be in 1..12)
-            reason = f" ({exc})" if not isinstance(exc, yaml.YAMLError) else ""
-            raise InputError(f"cannot read the value of {name.strip()!r}: {raw!r}{reason}", field="--set") from None
+        try:  # the reader every input goes through: bounded nesting, and 1:30 stays text (not 90)
+            settings[name.strip()] = read_yaml(raw, "--set")[0]
+        except InputError as exc:  # e.g. a date such as 2026-13-45 (month must be in 1..12)
+            reason = exc.message.removeprefix("cannot read value ")
+            raise InputError(f"cannot read the value of {name.strip()!r}: {raw!r} ({reason})", field="--set") from None
     return settings
 
 

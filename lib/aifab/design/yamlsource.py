@@ -156,7 +156,7 @@ class _Walker:
         if node_id in self.active:
             raise self.error("recursive alias: a value contains itself", node)
         if self.depth >= MAX_DEPTH:
-            raise self.error(f"nested more than {MAX_DEPTH} levels deep", node)
+            raise self.error(f"nested too deeply: more than {MAX_DEPTH} levels", node)
         self.active.add(node_id)
         self.depth += 1
         try:
@@ -219,11 +219,13 @@ def _read_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
     except RecursionError:  # the pure-Python composer recurses; libyaml's does not
-        raise InputError(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
+        raise InputError(f"nested too deeply: more than {MAX_DEPTH} levels", file=file) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
+        if "nesting depth" in problem:  # libyaml's own limit (1,000 levels), reached before ours
+            raise InputError(f"nested too deeply: more than {MAX_DEPTH} levels", file=file, line=line) from None
         raise InputError(f"malformed YAML: {problem}", file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", file=file) from None
