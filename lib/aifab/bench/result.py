@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -40,7 +40,7 @@ __all__ = [
     "read_results",
 ]
 
-FORMAT = "aifab.bench/v1"
+FORMAT: Final = "aifab.bench/v1"
 
 WorkloadName = Literal["gemm", "memory", "collective", "storage", "checkpoint", "network", "serving"]
 
@@ -93,7 +93,7 @@ class Metric(_Closed):
 class BenchResult(_Closed):
     """One workload run. ``error`` set means the workload failed; its metrics are then whatever it got."""
 
-    format: Literal["aifab.bench/v1"] = FORMAT
+    format: Literal["aifab.bench/v1"] = "aifab.bench/v1"
     workload: WorkloadName
     engine: Engine
     started_at: str
