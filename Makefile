@@ -6,7 +6,7 @@ STACK  ?= stacks/uk-sovereign-training
 ENV    ?= prod
 OUT    ?= out
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test system-deps lint typecheck bench clean
 
 $(BIN)/aifab: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ demo: $(BIN)/aifab
 	@echo "wrote $(OUT)/: estimate.json, check.{sarif,junit.xml,md,json}, graph.mmd, design.yaml, preview/{plan.json,graph.json,summary.txt}, review/{review.html,review.md}"
 
 ## test: lint, type-check and the whole test suite
-test: $(BIN)/aifab lint typecheck
+test: $(BIN)/aifab system-deps lint typecheck
 	$(BIN)/pytest -q
+
+# fio, iperf3, Chromium: installed with apt-get where this user may, else the tests needing them skip
+system-deps:
+	@.ci/system-deps
 
 lint: $(BIN)/aifab
 	$(BIN)/ruff check .
