@@ -51,9 +51,14 @@ def load_catalogue(overrides: str | Path | None = None) -> Catalogue:
             prices: {eu-west-2: 61.2}
             price_as_of: 2026-10-01
 
-    changes those values and marks them ``user-override``. A missing or malformed file, an unknown
-    section or field, a wrong type or an out-of-range number raises :class:`InputError` naming the file,
-    the line and the field path.
+    changes those values and marks them ``user-override``. Provenance is per value: each value the file
+    changes gets its own source (the entry's ``source:`` in the file, a ``field_sources:`` entry, else
+    ``user-override`` naming the file), dated by ``price_as_of`` for the prices it sets, else by that
+    source's ``as_of``, else by the file's top-level ``as_of``. Every other value keeps its own source and
+    date: the London price above does not re-date the built-in us-east-1 price, and the file's ``as_of``
+    dates its own values, not the catalogue. A missing or malformed file, an unknown section or field, a
+    wrong type or an out-of-range number raises :class:`InputError` naming the file, the line and the
+    field path.
     """
     base = _base_catalogue()
     if overrides is None:
@@ -110,8 +115,12 @@ def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
             if not isinstance(data[key], kind):
                 line = lines.line_of((key,))
                 raise InputError(f"expected {expected} (got {data[key]!r})", file=file, line=line, field=key)
-            update[key] = data[key]
-    default_source = Source(type="user-override", url=None, confidence="high", note=file)
+            if key == "version":
+                update[key] = data[key]
+    # The file's as_of dates the values it sets; the catalogue's own date stays, since the values the file
+    # leaves alone are as old as the built-in data says.
+    file_as_of: date | None = data.get("as_of")
+    default_source = Source(type="user-override", url=None, confidence="high", note=file, as_of=file_as_of)
     for section, body in data.items():
         if section not in SECTIONS:
             continue
@@ -169,6 +178,8 @@ def _override(
     source = default_source
     if "source" in raw:
         source = _validate_part(Source, raw["source"], (section, name, "source"), lines)
+        if source.as_of is None:
+            source = source.model_copy(update={"as_of": default_source.as_of})
     user_field_sources = raw.get("field_sources") or {}
     if not isinstance(user_field_sources, dict):
         raise InputError(
@@ -189,6 +200,9 @@ def _override(
             field=f"{section}.{name}.{key_field}",
         )
     changes.pop(key_field, None)
+    price_date = raw.get("price_as_of")
+    if _dates_only_its_prices(existing, changes):
+        del changes["price_as_of"]  # dates the prices set here; the other prices keep their own date
     current = dump_entry(existing)
     paths: list[str] = []
     for field, value in changes.items():
@@ -201,7 +215,6 @@ def _override(
         for path, src in existing.field_sources.items()
         if not any(path == p or path.startswith(f"{p}.") for p in paths)
     }
-    price_date = raw.get("price_as_of")
     for path in paths:
         dated = path.startswith("prices.") and isinstance(price_date, date)
         field_sources[path] = source.model_copy(update={"as_of": price_date}) if dated else source
@@ -214,6 +227,21 @@ def _override(
         "overridden_fields": tuple(sorted({*existing.overridden_fields, *paths})),
     }
     return _validate(section, existing.key, merged, lines, line_name=name)
+
+
+def _dates_only_its_prices(existing: CatalogueEntry, changes: dict[str, Any]) -> bool:
+    """Whether an override's ``price_as_of`` dates only the prices it sets (some built-in prices stay).
+
+    ``price_as_of`` alone re-dates the entry's prices (the user checked them); beside ``prices`` it is the
+    date of those prices, and the prices it does not set keep the date the catalogue gives them.
+    """
+    new_prices = changes.get("prices")
+    if not isinstance(new_prices, dict) or not isinstance(changes.get("price_as_of"), date):
+        return False
+    old_prices = getattr(existing, "prices", None)
+    if getattr(existing, "price_as_of", None) is None or not isinstance(old_prices, dict):
+        return False
+    return bool(set(old_prices) - set(new_prices))
 
 
 def _find(entries: dict[str, CatalogueEntry], name: str) -> CatalogueEntry | None:
