@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aifab.blueprints.compute import ComputePool
@@ -67,6 +68,7 @@ class ItLoad:
     management_kw: float
     it_kw: float
     typical_kw: float | None
+    idle_kw: float | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,9 @@ def _rack_group(
 
     if first.node_rack_units is None or limit is None:
         return group()
+    scale = hw.node_model.rack_scale if hw.node_model is not None else None
+    if scale is not None:
+        return _rack_scale_group(ctx, site, component, first, nodes, pue, limit, limit_source, also, group)
     try:
         p = size_power(
             PowerInput(
@@ -233,6 +238,92 @@ def _rack_group(
         cooling_fits=p.cooling_fits,
         problem=problem,
     )
+
+
+def _rack_scale_group(
+    ctx: Context,
+    site: Site,
+    component: ComputePool,
+    first: PoolEstimate,
+    nodes: int,
+    pue: float,
+    limit: float,
+    limit_source: str,
+    also: str,
+    group: Callable[..., RackGroup],
+) -> RackGroup:
+    """Whole rack-scale racks: refused (an error stating needed vs available kW) where a rack cannot take one."""
+    hw = ctx.hardware[first.id]
+    assert hw.node_model is not None and hw.node_model.rack_scale is not None
+    scale = hw.node_model.rack_scale
+    p = size_power(
+        PowerInput(
+            nodes=nodes,
+            node_max_kw=first.node_power_kw,
+            node_typical_kw=first.node_typical_power_kw,
+            node_rack_units=first.node_rack_units or 1,
+            rack_power_kw=ctx.options.rack_power_kw,
+            cooling_max_kw_per_rack=limit,
+            pue=pue,
+            rack_scale_units=scale.trays_per_rack,
+            rack_overhead_kw=scale.switch_trays_per_rack * scale.switch_tray_max_kw,
+        )
+    )
+    unit = (
+        f"one {first.hardware} rack-scale unit ({scale.trays_per_rack} trays x {num(first.node_power_kw)} kW + "
+        f"{scale.switch_trays_per_rack} NVLink switch trays x {num(scale.switch_tray_max_kw)} kW, "
+        f"{scale.nvlink_domain_gpus} GPUs in one NVLink domain)"
+    )
+    problem = None
+    if not p.rack_fits:
+        available = min(p.rack_power_kw, limit)
+        source = "option rack_power_kw" if p.rack_power_kw < limit else limit_source
+        problem = (
+            f"{unit} needs {num(p.rack_unit_kw or 0)} kW per rack, but site {site.id!r} provides "
+            f"{num(available)} kW per rack ({source}){also}; the rack cannot be split across racks: "
+            + _cooling_fix(ctx, site, p.rack_unit_kw or 0)
+        )
+        ctx.finding(component, "capacity-rack-scale", problem, field="node_model")
+    empty = p.racks * scale.trays_per_rack - nodes
+    if empty:
+        ctx.finding(
+            component,
+            "capacity-rack-scale-partial",
+            f"{nodes:,} {first.hardware} trays fill {p.racks} rack-scale racks of {scale.trays_per_rack} with "
+            f"{empty} tray slots empty{also}; the racks, their NVLink switch trays and their power are bought "
+            f"whole: set node_count to a multiple of {scale.trays_per_rack}",
+            "warning",
+            field="node_count",
+        )
+    return group(
+        nodes_per_rack=p.nodes_per_rack,
+        racks=None if problem else p.racks,
+        rack_density_kw=p.rack_unit_kw,
+        limited_by="power",
+        cooling_fits=p.rack_fits,
+        problem=problem,
+    )
+
+
+def _rack_scale_overhead(ctx: Context, pools: list[PoolEstimate]) -> list[tuple[str, int, int, float]]:
+    """Per rack-scale node model at a site: (name, racks, switch trays per rack, kW per switch tray)."""
+    trays: dict[str, int] = {}
+    scales = {}
+    for p in pools:
+        hw = ctx.hardware.get(p.id)
+        scale = hw.node_model.rack_scale if hw is not None and hw.node_model is not None else None
+        if scale is not None:
+            trays[p.hardware] = trays.get(p.hardware, 0) + p.nodes
+            scales[p.hardware] = scale
+    return [
+        (
+            name,
+            math.ceil(n / scales[name].trays_per_rack),
+            scales[name].switch_trays_per_rack,
+            scales[name].switch_tray_max_kw,
+        )
+        for name, n in trays.items()
+    ]
 
 
 def _cooling_fix(ctx: Context, site: Site, kw: float) -> str:
@@ -366,16 +457,22 @@ def _onprem_it_load(
 ) -> ItLoad:
     """An on-prem or colo site's IT load: compute, switches, storage and management, all the site's power."""
     o = ctx.options
-    compute_kw = sum(p.power_kw for p in pools)
+    overheads = _rack_scale_overhead(ctx, pools)
+    rack_overhead_kw = sum(racks * trays * kw for _, racks, trays, kw in overheads)
+    compute_kw = sum(p.power_kw for p in pools) + rack_overhead_kw
     network_kw = sum(f.switch_power_kw for f in fabrics)
     storage_kw = sum(fs.power_kw for fs in file_systems)
     management_kw = compute_kw * o.management_fraction_of_compute
     it_kw = compute_kw + network_kw + storage_kw + management_kw
-    others = network_kw + storage_kw + management_kw
+    others = rack_overhead_kw + network_kw + storage_kw + management_kw
     typical = None
     if pools and all(p.node_typical_power_kw is not None for p in pools):
         typical = sum((p.node_typical_power_kw or 0.0) * p.nodes for p in pools) + others
+    idle = _idle_kw(ctx, pools, others)
     parts = _pool_parts(pools)
+    parts += [
+        f"{racks:,} {name} racks x {trays} NVLink switch trays x {num(kw)} kW" for name, racks, trays, kw in overheads
+    ]
     switches = [f for f in fabrics if f.switches]
     parts += [f"{f.switches:,} switches x {num(f.switch_power_kw / f.switches)} kW ({f.id})" for f in switches]
     if storage_kw:
@@ -384,7 +481,23 @@ def _onprem_it_load(
     if management_kw:
         parts.append(f"management {num(management_kw)} kW ({pct(o.management_fraction_of_compute)} of compute)")
     explain["it_power_kw"] = f"IT load = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
-    return ItLoad(compute_kw, network_kw, storage_kw, management_kw, it_kw, typical)
+    return ItLoad(compute_kw, network_kw, storage_kw, management_kw, it_kw, typical, idle)
+
+
+def _idle_kw(ctx: Context, pools: list[PoolEstimate], always_on_kw: float) -> float | None:
+    """The site's idle IT draw when some node model states idle power: the floor of its energy estimate.
+
+    Pools without an idle figure count as zero (a floor stays a lower bound); switches, storage,
+    management and rack-scale switch trays count at their stated draw (they stay on).
+    """
+    idle = [
+        hw.node_model.idle_power_kw * p.nodes
+        for p in pools
+        if (hw := ctx.hardware.get(p.id)) is not None
+        and hw.node_model is not None
+        and hw.node_model.idle_power_kw is not None
+    ]
+    return sum(idle) + always_on_kw if idle else None
 
 
 def _cloud_it_load(site: Site, pools: list[PoolEstimate], explain: dict[str, str], notes: list[str]) -> ItLoad:
@@ -474,7 +587,8 @@ def _onprem_energy_lines(
 ) -> list[CostLineRow]:
     """An on-prem site's energy cost: one line per consumer, its share of the facility energy."""
     o = ctx.options
-    per_kw = o.utilisation * pue * price / 1000  # USD/h per kW of IT
+    utilisation = _utilisation(o.utilisation, load)
+    per_kw = utilisation * pue * price / 1000  # USD/h per kW of IT
     basis_typical = load.typical_kw is not None
     consumers = [
         (
@@ -486,7 +600,7 @@ def _onprem_energy_lines(
     ]
     consumers += [(f"energy: fabric {f.id}", f.switch_power_kw, f"{f.switches:,} switches, ") for f in fabrics]
     consumers += [("energy: storage", load.storage_kw, ""), ("energy: management", load.management_kw, "")]
-    basis = f"kW IT x {num(o.utilisation)} utilisation x PUE {num(pue)} x {num(price)} USD/MWh"
+    basis = f"kW IT x {num(utilisation)} utilisation x PUE {num(pue)} x {num(price)} USD/MWh"
     return [(name, f"{what}{num(kw)} kW IT", kw * per_kw, basis) for name, kw, what in consumers if kw]
 
 
@@ -522,12 +636,20 @@ def _energy(
     it_kw = load.it_kw
     if not it_kw > 0:
         return SiteEnergy(None, 0.0, None)
+    utilisation = _utilisation(o.utilisation, load)
+    if utilisation > o.utilisation:
+        basis_kw = load.typical_kw if load.typical_kw is not None else it_kw
+        notes.append(
+            f"idle floor: powered on, the site draws at least {num(load.idle_kw or 0)} kW (node idle power), "
+            f"more than {num(o.utilisation)} utilisation x {num(basis_kw)} kW; energy counts "
+            f"{num(utilisation)} x {num(basis_kw)} kW all year"
+        )
     try:
         energy = estimate_energy(
             EnergyInput(
                 it_kw_peak=it_kw,
                 it_kw_typical=load.typical_kw,
-                utilisation=o.utilisation,
+                utilisation=utilisation,
                 pue=pue,
                 grid_gco2e_per_kwh=grid.gco2e_per_kwh if grid.gco2e_per_kwh is not None else 0.0,
                 renewable_share=site.renewable_share,
@@ -540,12 +662,12 @@ def _energy(
         raise located(
             site,
             None,
-            f"annual energy for {num(it_kw)} kW of IT load at PUE {num(pue)}, {num(o.utilisation)} utilisation "
+            f"annual energy for {num(it_kw)} kW of IT load at PUE {num(pue)}, {num(utilisation)} utilisation "
             f"and {o.hours_per_year:g} hours a year: {detail}",
         ) from None
     mwh = energy.annual_facility_mwh
     explain["annual_energy_mwh"] = (
-        f"{num(energy.it_kw_basis)} kW IT ({energy.power_basis}) x {num(o.utilisation)} utilisation x "
+        f"{num(energy.it_kw_basis)} kW IT ({energy.power_basis}) x {num(utilisation)} utilisation x "
         f"{num(o.hours_per_year)} h x PUE {num(pue)} / 1000 = {num(mwh)} MWh"
     )
     carbon = None
@@ -558,6 +680,18 @@ def _energy(
     else:
         notes.append("no grid carbon intensity for this site: carbon is not estimated (set grid_gco2e_per_kwh)")
     return SiteEnergy(energy, mwh, carbon)
+
+
+def _utilisation(utilisation: float, load: ItLoad) -> float:
+    """The utilisation energy is counted at: never below the idle draw's share of the power basis.
+
+    >>> _utilisation(0.1, ItLoad(100.0, 0.0, 0.0, 0.0, 100.0, None, 20.0))
+    0.2
+    """
+    basis = load.typical_kw if load.typical_kw is not None else load.it_kw
+    if load.idle_kw is None or not basis > 0:
+        return utilisation
+    return max(utilisation, min(1.0, load.idle_kw / basis))
 
 
 def _over_budget(

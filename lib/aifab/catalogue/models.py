@@ -27,6 +27,7 @@ __all__ = [
     "Nic",
     "NodeModel",
     "Precision",
+    "RackScale",
     "Region",
     "Source",
     "SourceType",
@@ -206,6 +207,19 @@ class InstanceType(CatalogueEntry):
         return self
 
 
+class RackScale(_Frozen):
+    """A rack-scale system (NVL72-class): the node model is one compute tray of a rack that is bought,
+    powered and cooled whole — ``trays_per_rack`` compute trays plus NVLink switch trays, one NVLink domain."""
+
+    trays_per_rack: PositiveInt
+    switch_trays_per_rack: NonNegativeInt
+    switch_tray_max_kw: NonNegativeFloat
+    """Peak draw of one NVLink switch tray; the rack's power is its trays' plus its switch trays'."""
+    switch_tray_idle_kw: NonNegativeFloat | None = None
+    nvlink_domain_gpus: PositiveInt
+    """GPUs behind one NVLink domain (72 for an NVL72 rack)."""
+
+
 class NodeModel(CatalogueEntry):
     """An on-premises server (or rack-scale tray) you buy, rack and power yourself.
 
@@ -229,6 +243,8 @@ class NodeModel(CatalogueEntry):
     nic: str | None = None
     cooling: str | None = None
     """The :class:`Cooling` the platform requires, when it requires one."""
+    rack_scale: RackScale | None = None
+    """Set for a compute tray of a rack-scale system: racks are whole units, never split or shared."""
 
     @property
     def cpu_only(self) -> bool:

@@ -22,6 +22,20 @@ Formulas (every number is an input; nothing is looked up):
   the caller passes the limit). ``racks_at_cooling_limit`` re-racks at that ceiling.
 * Facility kW = IT kW x PUE (total facility / IT energy, The Green Grid definition). Headroom =
   site budget - facility peak kW, also as a percentage of the budget.
+* **Rack-scale units** (``rack_scale_units``, NVL72-class): a rack is bought, powered and cooled whole —
+  ``rack_scale_units`` compute trays plus the rack's own equipment (NVLink switch trays,
+  ``rack_overhead_kw``). Nodes per rack is that count, never fewer to fit a hall; racks =
+  ceil(nodes / units), and a part-filled last rack still carries its switch trays. The unit needs
+  ``units x node max + overhead`` kW per rack (GB200 NVL72: 18 x 6.667 + 9 x 0.4 = 123.6 kW);
+  ``rack_fits`` says whether the rack power and the cooling limit both take it. Rack space is the
+  unit's own (``usable_rack_units`` does not apply).
+* Idle IT kW (``node_idle_kw`` given): nodes x idle + rack overhead + switches, storage and management
+  at their stated draw — the floor of the energy estimate (the draw of a powered-on, unused system).
+
+>>> r = size_power(PowerInput(nodes=36, node_max_kw=6.667, node_rack_units=1, rack_scale_units=18,
+...                           rack_overhead_kw=3.6, cooling_max_kw_per_rack=150, pue=1.2))
+>>> (r.racks, round(r.rack_unit_kw, 1), r.rack_fits, round(r.compute_kw_peak, 1))
+(2, 123.6, True, 247.2)
 """
 
 from __future__ import annotations
@@ -67,6 +81,9 @@ class PowerInput(FrozenModel):
     cooling_max_kw_per_rack: float
     pue: float
     site_budget_kw: float | None = None
+    node_idle_kw: float | None = None
+    rack_scale_units: int | None = None
+    rack_overhead_kw: float = 0.0
 
     @model_validator(mode="after")
     def _check(self) -> PowerInput:
@@ -91,6 +108,21 @@ class PowerInput(FrozenModel):
         require_at_least("pue", self.pue, 1.0)
         if self.site_budget_kw is not None:
             require_positive("site_budget_kw", self.site_budget_kw)
+        if self.node_idle_kw is not None:
+            require_positive("node_idle_kw", self.node_idle_kw)
+            if self.node_idle_kw > self.node_max_kw:
+                raise InputError(
+                    f"expected <= node_max_kw ({self.node_max_kw}), got {self.node_idle_kw}", field="node_idle_kw"
+                )
+        require_non_negative("rack_overhead_kw", self.rack_overhead_kw)
+        if self.rack_scale_units is not None:
+            # A rack-scale unit is its own rack: whether a hall can take it is a result (rack_fits), not bad input.
+            require_int_at_least("rack_scale_units", self.rack_scale_units, 1)
+            return self
+        if self.rack_overhead_kw:
+            raise InputError(
+                "rack_overhead_kw applies only to rack-scale units (set rack_scale_units)", field="rack_overhead_kw"
+            )
         rack_kw = self.rack_power_kw if self.rack_power_kw is not None else self.cooling_max_kw_per_rack
         if _whole(rack_kw, self.node_max_kw) < 1:
             raise InputError(
@@ -133,10 +165,20 @@ class PowerSizing(FrozenModel):
     headroom_kw: float | None
     headroom_pct: float | None
     fits_site_budget: bool | None
+    rack_scale: bool = False
+    """True when nodes are trays of a rack-scale unit (whole racks, never split)."""
+    rack_unit_kw: float | None = None
+    """kW one rack-scale rack needs (trays + rack overhead); None for ordinary servers."""
+    rack_overhead_kw_total: float = 0.0
+    rack_fits: bool = True
+    """Whether a rack (a rack-scale unit, or the densest rack of servers) fits the rack power and cooling."""
+    it_kw_idle: float | None = None
 
 
 def size_power(inp: PowerInput) -> PowerSizing:
     """IT load, racks by power and space, the cooling check and facility power (see module docstring)."""
+    if inp.rack_scale_units is not None:
+        return _size_rack_scale(inp, inp.rack_scale_units)
     compute_peak = inp.nodes * inp.node_max_kw
     network = inp.switches * inp.switch_kw
     others = network + inp.storage_kw + inp.management_kw
@@ -188,4 +230,61 @@ def size_power(inp: PowerInput) -> PowerSizing:
         headroom_kw=headroom_kw,
         headroom_pct=headroom_pct,
         fits_site_budget=fits_budget,
+        rack_fits=density <= min(rack_kw, inp.cooling_max_kw_per_rack) * (1 + _REL_TOL),
+        it_kw_idle=None if inp.node_idle_kw is None else inp.nodes * inp.node_idle_kw + others,
+    )
+
+
+def _size_rack_scale(inp: PowerInput, units: int) -> PowerSizing:
+    """Whole rack-scale racks: ``units`` trays plus the rack's overhead per rack, fitting or not."""
+    racks = math.ceil(inp.nodes / units)
+    overhead = racks * inp.rack_overhead_kw
+    compute_peak = inp.nodes * inp.node_max_kw + overhead
+    others = inp.switches * inp.switch_kw + inp.storage_kw + inp.management_kw
+    it_peak = compute_peak + others
+    it_typical = None if inp.node_typical_kw is None else inp.nodes * inp.node_typical_kw + overhead + others
+    # Switch trays have no published idle figure: they count at their stated draw (always on).
+    it_idle = None if inp.node_idle_kw is None else inp.nodes * inp.node_idle_kw + overhead + others
+    unit_kw = units * inp.node_max_kw + inp.rack_overhead_kw
+    rack_kw = inp.rack_power_kw if inp.rack_power_kw is not None else inp.cooling_max_kw_per_rack
+    cooling_fits = unit_kw <= inp.cooling_max_kw_per_rack * (1 + _REL_TOL)
+    fits = cooling_fits and unit_kw <= rack_kw * (1 + _REL_TOL)
+    facility_peak = it_peak * inp.pue
+    headroom_kw = headroom_pct = None
+    fits_budget = None
+    if inp.site_budget_kw is not None:
+        headroom_kw = inp.site_budget_kw - facility_peak
+        headroom_pct = headroom_kw / inp.site_budget_kw * 100
+        fits_budget = headroom_kw >= 0
+    return PowerSizing(
+        compute_kw_peak=compute_peak,
+        network_kw=inp.switches * inp.switch_kw,
+        storage_kw=inp.storage_kw,
+        management_kw=inp.management_kw,
+        it_kw_peak=it_peak,
+        it_kw_typical=it_typical,
+        facility_kw_peak=facility_peak,
+        facility_kw_typical=None if it_typical is None else it_typical * inp.pue,
+        nodes_per_rack_by_power=units,
+        nodes_per_rack_by_space=units,
+        nodes_per_rack=units,
+        racks_by_power=racks,
+        racks_by_space=racks,
+        racks=racks,
+        racks_limited_by="power",
+        rack_power_kw=rack_kw,
+        rack_density_kw=unit_kw,
+        cooling_max_kw_per_rack=inp.cooling_max_kw_per_rack,
+        cooling_fits=cooling_fits,
+        nodes_per_rack_at_cooling_limit=units if cooling_fits else 0,
+        racks_at_cooling_limit=racks if cooling_fits else None,
+        site_budget_kw=inp.site_budget_kw,
+        headroom_kw=headroom_kw,
+        headroom_pct=headroom_pct,
+        fits_site_budget=fits_budget,
+        rack_scale=True,
+        rack_unit_kw=unit_kw,
+        rack_overhead_kw_total=overhead,
+        rack_fits=fits,
+        it_kw_idle=it_idle,
     )
