@@ -176,7 +176,7 @@ class _Walker:
         except yaml.YAMLError as exc:
             raise self.error(f"invalid merge key: {getattr(exc, 'problem', exc)}", node) from None
         result: dict[Any, Any] = {}
-        origin: dict[Any, bool] = {}  # key -> written here (True) or merged in (False)
+        origin: dict[Any, yaml.ScalarNode | None] = {}  # key -> its node when written here, None if merged in
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error("mapping keys must be plain scalars, not lists or mappings", key_node)
@@ -186,12 +186,44 @@ class _Walker:
             if not self.repeating and key_node.tag != "tag:yaml.org,2002:merge":
                 self.map.keys.setdefault((*path, key), key_node.start_mark.line + 1)
             here = id(key_node) in written
-            if key in result and origin[key] and here:
-                raise self.error(f"duplicate key {key!r} in the same mapping", key_node)
+            first = origin.get(key)
+            if key in result and first is not None and here:
+                raise self.error(_duplicate(key_node, first), key_node)
             # A key written here overrides the same key merged in with '<<', as YAML specifies.
             result[key] = self.walk(value_node, (*path, key))
-            origin[key] = here
+            origin[key] = key_node if here else None
         return result
+
+
+def _duplicate(again: yaml.ScalarNode, first: yaml.ScalarNode) -> str:
+    """A duplicate key as the user wrote it: the same spelling twice, or two spellings read as one key.
+
+    YAML 1.1 reads ``yes``, ``on`` and ``true`` all as true, and a mapping takes true and ``1`` (or ``1`` and
+    ``1.0``) for the same key, so keys that look different can collide; the message names both as written.
+
+    >>> try:
+    ...     read_yaml("a: 1\\ntrue: 2\\nyes: 3\\n", "f.yaml")
+    ... except InputError as exc:
+    ...     print(exc.message)
+    key 'yes' is the same as 'true' at line 2 once read (both mean true); quote keys to keep them as text
+    """
+    line = first.start_mark.line + 1
+    if again.value == first.value:
+        return f"duplicate key {again.value!r} (first at line {line})"
+    meanings = {_meaning(again), _meaning(first)}
+    same = f"both mean {meanings.pop()}" if len(meanings) == 1 else f"{' and '.join(sorted(meanings))} count as one key"
+    return (
+        f"key {again.value!r} is the same as {first.value!r} at line {line} once read ({same}); "
+        "quote keys to keep them as text"
+    )
+
+
+def _meaning(node: yaml.ScalarNode) -> str:
+    """What YAML made of a key: ``true``, ``null``, ``1``, or a string in quotes."""
+    value = yaml.SafeLoader("").construct_object(node)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    return str(value) if isinstance(value, int | float) else repr(value)
 
 
 def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

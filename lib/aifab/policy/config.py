@@ -34,13 +34,14 @@ Unknown packs, parameters and rule ids, wrong parameter types and bad enforcemen
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from aifab.design.design import Design
 from aifab.design.environments import PURPOSES, EnvironmentModel
@@ -48,14 +49,65 @@ from aifab.design.yamlsource import LineMap
 from aifab.errors import InputError, UnknownNameError
 
 from ._yaml import read_document, validate_model
-from .enforcement import CLASS_KEYS, EnforcementSpec, check_spec_keys, select
+from .enforcement import CLASS_KEYS, LEVELS, EnforcementSpec, check_spec_keys, select
 from .packs import Pack, PackSet
 from .rule import Rule
 from .waivers import DEFAULT_HORIZON_DAYS, Owner, Reason
 
 CONFIG_FILE = "policy.yaml"
 
-Spec = Annotated[EnforcementSpec | None, AfterValidator(check_spec_keys)]
+_LEVELS_TEXT = "advisory, mandatory, disabled or by-severity"
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it in YAML: ``.nan`` and ``.inf`` rather than Python's ``nan``, ``inf``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(_shown(v) for v in value)}]"
+    return "nothing" if value is None else repr(value)
+
+
+def _level_problem(value: Any) -> str | None:
+    if isinstance(value, str) and value in LEVELS:
+        return None
+    close = difflib.get_close_matches(value.casefold(), LEVELS, n=1) if isinstance(value, str) else []
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"expected one of {_LEVELS_TEXT} (got {_shown(value)}){hint}"
+
+
+def enforcement_shape(value: Any) -> Any:
+    """Before pydantic tries each shape of the union (and reports each try with its type names), say in
+    one sentence what an enforcement setting is: a level, or a mapping of environments to levels.
+
+    >>> enforcement_shape("")
+    Traceback (most recent call last):
+    ValueError: expected a level (advisory, mandatory, disabled or by-severity) or a mapping of environments \
+to levels, e.g. {production: mandatory, default: advisory} (got '')
+    """
+    if value is None or (isinstance(value, str) and value in LEVELS):
+        return value
+    if not isinstance(value, dict):
+        problem = _level_problem(value) if isinstance(value, str) and value else None
+        if problem and "did you mean" in problem:
+            raise ValueError(problem)
+        raise ValueError(
+            f"expected a level ({_LEVELS_TEXT}) or a mapping of environments to levels, "
+            f"e.g. {{production: mandatory, default: advisory}} (got {_shown(value)})"
+        )
+    for key, level in value.items():
+        if not isinstance(key, str):
+            raise ValueError(
+                f"{_shown(key)} is not an environment id, a purpose, 'non-production' or 'default'; quote it if it "
+                "is the name of an environment"
+            )
+        problem = _level_problem(level)
+        if problem:
+            raise ValueError(f"level for {key!r}: {problem}")
+    return value
+
+
+Spec = Annotated[EnforcementSpec | None, BeforeValidator(enforcement_shape), AfterValidator(check_spec_keys)]
 
 
 class ExceptionRecord(BaseModel):
@@ -309,16 +361,22 @@ def _type_mismatch(default: Any, value: Any, declared: str | None = None) -> str
     """A message when ``value`` is not of the kind the parameter takes (its declared type, else its default's)."""
     if value is None:
         return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"expected a finite number (got {value!r})"
-    if isinstance(value, list | tuple) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
-        return f"expected finite numbers (got {value!r})"
-    if default is None:
-        if declared is None:
-            return None
+    if default is None and declared is not None:
         if declared == "strings" and not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
-            return f"expected a list of strings, e.g. [eu-west-2] (got {value!r})"
+            return f"expected a list of strings, e.g. [eu-west-2] (got {_shown(value)})"
         default = _EXAMPLES[declared]
+    # the kind first: '.nan' where a list of regions belongs is the wrong kind, not a number out of range
+    mismatch = _kind_mismatch(default, value) if default is not None else None
+    if mismatch is not None:
+        return mismatch
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number (got {_shown(value)})"
+    if isinstance(value, list | tuple) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
+        return f"expected finite numbers (got {_shown(value)})"
+    return None
+
+
+def _kind_mismatch(default: Any, value: Any) -> str | None:
     if isinstance(default, list | tuple) and default and isinstance(value, list | tuple):
         item_kind = type(default[0])
         if any(not isinstance(v, item_kind) for v in value):
@@ -340,4 +398,4 @@ def _type_mismatch(default: Any, value: Any, declared: str | None = None) -> str
         kind = "a mapping"
     else:
         return None
-    return None if ok else f"expected {kind}, like the default {default!r} (got {value!r})"
+    return None if ok else f"expected {kind}, like the default {default!r} (got {_shown(value)})"

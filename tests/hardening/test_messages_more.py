@@ -1,0 +1,115 @@
+"""Messages a user understands (issue 15), part two: keys YAML 1.1 reads alike, and policy-config values of the
+wrong shape. Each case starts from the hostile file a user could write and runs it through the CLI.
+
+Before: ``1`` and ``true`` as keys said "duplicate key True in the same mapping" (neither spelling the user
+wrote); ``enforcement: ''`` gave two lines naming pydantic's union members
+(``enforcement.literal['advisory',...]`` and ``enforcement.dict[str,literal[...]]``); ``allowed_regions: .nan``
+said "expected a finite number (got nan)" for a parameter that takes a list of regions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aifab.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = ROOT / "docs/examples/minimal.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        # the same spelling twice: named as written, with where it first was
+        ("note: a\nnote: b\n", "{f}:5: duplicate key 'note' (first at line 4)"),
+        # two spellings YAML 1.1 reads as one boolean
+        ("true: a\nyes: b\n", "{f}:5: key 'yes' is the same as 'true' at line 4 once read (both mean true)"),
+        ("on: a\nTrue: b\n", "{f}:5: key 'True' is the same as 'on' at line 4 once read (both mean true)"),
+        # a number and a boolean a mapping takes for one key
+        ("1: a\ntrue: b\n", "{f}:5: key 'true' is the same as '1' at line 4 once read (1 and true count as one key)"),
+        ("1: a\n1.0: b\n", "{f}:5: key '1.0' is the same as '1' at line 4 once read (1 and 1.0 count as one key)"),
+        ("~: a\nnull: b\n", "{f}:5: key 'null' is the same as '~' at line 4 once read (both mean null)"),
+        # quoting does not make a second key
+        ("a: 1\n'a': 2\n", "{f}:5: duplicate key 'a' (first at line 4)"),
+    ],
+)
+def test_keys_that_collide_are_named_as_written(tmp_path: Path, keys: str, expected: str) -> None:
+    design = tmp_path / "design.yaml"
+    design.write_text("api_version: aifab/v1\nname: keys\nlabels:\n" + "".join(f"  {k}\n" for k in keys.splitlines()))
+    code, out = run("validate", str(design))
+    assert code == 2
+    assert expected.format(f=design) in out, out
+    assert "True" not in out.replace("'True'", "") and "in the same mapping" not in out
+    if "once read" in expected:
+        assert "quote keys to keep them as text" in out
+
+
+def test_a_collision_in_a_flow_mapping_and_in_a_policy_file(tmp_path: Path) -> None:
+    waivers = tmp_path / "policy.yaml"
+    waivers.write_text("packs:\n  energy: {params: {}, yes: 1, true: 2}\n")
+    code, out = run("check", str(MINIMAL), "--no-preview", "--policy-config", str(waivers))
+    assert code == 2
+    assert f"{waivers}:2: key 'true' is the same as 'yes' at line 2 once read (both mean true)" in out, out
+
+
+ENFORCEMENT = "expected a level (advisory, mandatory, disabled or by-severity) or a mapping of environments to levels"
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ('enforcement: ""', f"packs.sovereign-uk.enforcement: {ENFORCEMENT}, e.g. {{production: mandatory, "),
+        ("enforcement: ''", "(got '')"),
+        ("enforcement: 12", f"{ENFORCEMENT}, e.g. {{production: mandatory, default: advisory}} (got 12)"),
+        ("enforcement: [advisory]", "(got ['advisory'])"),
+        ("enforcement: .nan", "(got .nan)"),
+        ("enforcement: Mandatory", "(got 'Mandatory'); did you mean 'mandatory'?"),
+        (
+            "enforcement: {production: }",
+            "packs.sovereign-uk.enforcement: level for 'production': expected one of advisory, mandatory, disabled "
+            "or by-severity (got nothing)",
+        ),
+        ("enforcement: {dev: strict}", "level for 'dev': expected one of advisory, mandatory, disabled"),
+        ("enforcement: {1: mandatory}", "1 is not an environment id, a purpose, 'non-production' or 'default'"),
+        (
+            "params: {allowed_regions: .nan}",
+            "packs.sovereign-uk.params.allowed_regions: expected a list of strings, e.g. [eu-west-2] (got .nan)",
+        ),
+        ("params: {allowed_regions: [.nan]}", "expected a list of strings, e.g. [eu-west-2] (got [.nan])"),
+    ],
+)
+def test_policy_config_values_of_the_wrong_shape_say_what_was_expected(tmp_path: Path, setting: str, says: str) -> None:
+    config = tmp_path / "policy.yaml"
+    config.write_text(f"packs:\n  sovereign-uk:\n    {setting}\n")
+    code, out = run("check", str(MINIMAL), "--no-preview", "--policy-config", str(config))
+    assert code == 2, out
+    assert f"{config}:3: " in out and says in out, out
+    # one problem, one line: no try per member of a union, no type names
+    assert "literal[" not in out and "dict[" not in out and "Input should be" not in out
+    assert "problems in the policy config" not in out
+
+
+def test_a_bad_enforcement_for_a_rule_is_located_too(tmp_path: Path) -> None:
+    config = tmp_path / "policy.yaml"
+    config.write_text("rules:\n  NRG-REG-001:\n    enforcement: ''\n")
+    code, out = run("check", str(MINIMAL), "--no-preview", "--policy-config", str(config))
+    assert code == 2 and f"{config}:3: rules.NRG-REG-001.enforcement: {ENFORCEMENT}" in out, out
+
+
+@pytest.mark.parametrize(
+    "setting", ["enforcement: mandatory", "enforcement: {production: mandatory, non-production: advisory}"]
+)
+def test_good_enforcement_settings_still_pass(tmp_path: Path, setting: str) -> None:
+    config = tmp_path / "policy.yaml"
+    config.write_text(f"packs:\n  baseline-security:\n    {setting}\n")
+    code, out = run("check", str(MINIMAL), "--no-preview", "--policy-config", str(config), "--format", "json")
+    assert code in (0, 1), out
