@@ -140,4 +140,9 @@ def build_stack(design: Design, env: str | None, catalogue: Catalogue, *, today:
     pulumi.export("components", list(realised))
     for component_id, component in realised.items():
         pulumi.export(component_id, component.outputs)
+    from aifab.infra.benchmarks import build_benchmarks
+
+    benchmarks = build_benchmarks(ctx, realised)  # None (nothing registered) unless aifab:benchmarks is true
+    if benchmarks is not None:
+        pulumi.export("benchmarks", benchmarks)
     return StackBuild(result=result, components=components, realised=realised)
