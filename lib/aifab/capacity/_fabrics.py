@@ -7,6 +7,11 @@
 * EFA fabrics are the provider's: :func:`~aifab.models.cloud_fabric` per pool, no switch counts.
 * A fat tree the model cannot build (too many leaves for three tiers, a scalable unit larger than a leaf)
   becomes a ``capacity-fabric-unbuildable`` finding with the alternatives that do build.
+* NICs: a node model whose compute NICs give a GPU less than ``link_gbps`` is a
+  ``capacity-nic-slower-than-link`` warning (its ports run at the NIC's speed). On a ``roce`` fabric a NIC
+  that is a whole multiple of ``link_gbps`` (800G on a 400G fabric) runs one link into each of
+  ``NIC / link_gbps`` independent planes — the Spectrum-X twin-plane design — sized by
+  :func:`~aifab.models.ethernet.size_multiplane`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from aifab.blueprints.network import Fabric
 from aifab.catalogue import Switch
 from aifab.errors import InputError
 from aifab.models import CloudFabric, FabricSizing, FabricSizingInput, cloud_fabric, size_fat_tree
+from aifab.models.ethernet import MultiPlaneInput, MultiPlaneSizing, size_multiplane
 from aifab.models.fabric import MIN_SWITCH_RADIX
 
 from ._context import Context
@@ -210,9 +216,11 @@ def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> 
         ctx.finding(fabric, "capacity-fabric-unbuildable", message, field="switch_model")
         return _empty(ctx, fabric, site, pools, nodes, rails, sw, radix, message, explain, notes)
 
+    planes = _planes(ctx, fabric, pools, notes)
+    if planes > 1:
+        return _multiplane(ctx, fabric, site, pools, nodes, rails, sw, radix, planes, explain, notes)
     power = s.switches_total * sw.max_power_w / 1000
-    if sw.source_for("max_power_w").type == "assumption":
-        notes.append(f"{sw.name} max_power_w is a catalogue placeholder (assumption); override it for power budgets")
+    _power_note(sw, notes)
     core = f", {s.core:,} cores in {s.pods} pods" if s.core else ""
     explain["switches"] = (
         f"{s.tiers} tiers: {s.scalable_units:,} SU(s) of {s.scalable_unit_nodes} nodes x {rails} rails -> "
@@ -257,4 +265,136 @@ def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> 
         switch_rack_units=s.switches_total * sw.rack_units,
         explain=explain,
         notes=tuple(notes),
+    )
+
+
+def _power_note(sw: Switch, notes: list[str]) -> None:
+    if sw.source_for("max_power_w").type == "assumption":
+        notes.append(f"{sw.name} max_power_w is a catalogue placeholder (assumption); override it for power budgets")
+
+
+def _nic_per_gpu(ctx: Context, pool: PoolEstimate) -> tuple[float, str] | None:
+    """A node model's compute NIC Gb/s per GPU and the model's name; None for instance types or no NICs."""
+    hw = ctx.hardware.get(pool.id)
+    nm = hw.node_model if hw is not None else None
+    if nm is None or nm.compute_nics == 0 or hw is None or hw.per_node == 0:
+        return None
+    return nm.compute_nics * nm.compute_nic_gbps / hw.per_node, nm.name
+
+
+def _planes(ctx: Context, fabric: Fabric, pools: list[PoolEstimate], notes: list[str]) -> int:
+    """Warn for NICs slower than the link; count RoCE planes (NIC / link) when every pool's NIC splits evenly."""
+    rates: list[float] = []
+    for p in pools:
+        nic = _nic_per_gpu(ctx, p)
+        if nic is None:
+            continue
+        gbps, name = nic
+        rates.append(gbps)
+        if gbps < fabric.link_gbps:
+            ctx.finding(
+                fabric,
+                "capacity-nic-slower-than-link",
+                f"pool {p.id!r} ({name}) has {num(gbps)} Gb/s of compute NIC per GPU, slower than the fabric's "
+                f"link_gbps {fabric.link_gbps}: its links run at {num(gbps)} Gb/s and the fabric's bandwidth is "
+                f"not reached; lower link_gbps to {num(gbps)} or choose a node model with "
+                f"{fabric.link_gbps} Gb/s NICs",
+                "warning",
+                field="link_gbps",
+            )
+    if fabric.technology != "roce" or not rates or len(set(rates)) > 1:
+        return 1
+    ratio = float(rates[0]) / float(fabric.link_gbps)
+    planes = int(round(ratio))
+    if planes < 2 or abs(ratio - planes) > 1e-9:
+        return 1
+    notes.append(
+        f"each GPU's {num(rates[0])} Gb/s NIC runs {planes} x {fabric.link_gbps} Gb/s links, one into each of "
+        f"{planes} independent planes (multi-plane Ethernet, as the Spectrum-X DGX B300 SuperPOD)"
+    )
+    return planes
+
+
+def _multiplane(
+    ctx: Context,
+    fabric: Fabric,
+    site: str | None,
+    pools: list[PoolEstimate],
+    nodes: int,
+    rails: int,
+    sw: Switch,
+    radix: int,
+    planes: int,
+    explain: dict[str, str],
+    notes: list[str],
+) -> FabricEstimate:
+    """A multi-plane RoCE fabric: ``planes`` identical fat trees, physical cables counted per NIC port."""
+    try:
+        m: MultiPlaneSizing = size_multiplane(
+            MultiPlaneInput(
+                nodes=nodes,
+                gpus_per_node=rails,
+                nic_gbps_per_gpu=fabric.link_gbps * planes,
+                planes=planes,
+                switch_port_gbps=sw.port_gbps,
+                switch_radix=sw.radix,
+                oversubscription=fabric.oversubscription,
+                scalable_unit_nodes=fabric.scalable_unit_nodes,
+                node_leaf_media=ctx.options.node_leaf_media,
+                switch_link_media=ctx.options.switch_link_media,
+            )
+        )
+    except InputError as exc:
+        message = f"cannot be built as {planes} planes with {sw.name!r} (radix {radix}): {exc.message}"
+        ctx.finding(fabric, "capacity-fabric-unbuildable", message, field="switch_model")
+        return _empty(ctx, fabric, site, pools, nodes, rails, sw, radix, message, explain, notes)
+    s = m.per_plane
+    power = m.switches_total * sw.max_power_w / 1000
+    _power_note(sw, notes)
+    explain["switches"] = (
+        f"{planes} planes x ({s.tiers} tiers: {s.scalable_units:,} SU(s) of {s.scalable_unit_nodes} nodes x "
+        f"{rails} rails -> {s.leaf:,} leaves ({s.leaf_downlinks} down / {s.leaf_uplinks} up of "
+        f"{s.switch_radix} x {num(m.plane_link_gbps)} Gb/s), {s.spine:,} spines"
+        + (f", {s.core:,} cores" if s.core else "")
+        + f") = {m.switches_total:,} switches"
+    )
+    explain["cables"] = (
+        f"{m.node_leaf_cables:,} node-side ({m.node_leaf_links:,} plane links, {m.links_per_cable} per "
+        f"{num(sw.port_gbps)} Gb/s cable) + {m.leaf_spine_cables:,} leaf-spine + {m.spine_core_cables:,} "
+        f"spine-core = {m.cables_total:,}; {m.transceivers:,} transceivers"
+    )
+    explain["bisection_tbps"] = (
+        f"{planes} planes x {num(s.bisection_tbps)} Tb/s = {num(m.bisection_tbps)} Tb/s "
+        f"({num(m.bisection_tbps_one_plane_down)} Tb/s with one plane down)"
+    )
+    explain["switch_power_kw"] = (
+        f"{m.switches_total:,} switches x {num(sw.max_power_w / 1000)} kW ({sw.name} max) = {num(power)} kW"
+    )
+    return FabricEstimate(
+        id=fabric.id,
+        technology=fabric.technology,
+        site=site,
+        pools=tuple(p.id for p in pools),
+        nodes=nodes,
+        rails=rails,
+        link_gbps=fabric.link_gbps,
+        switch_model=sw.name,
+        switch_radix=radix,
+        oversubscription=fabric.oversubscription,
+        buildable=True,
+        problem=None,
+        sizing=s,
+        cloud=(),
+        leaf=m.leaf,
+        spine=m.spine,
+        core=m.core,
+        switches=m.switches_total,
+        cables=m.cables_total,
+        transceivers=m.transceivers,
+        bisection_tbps=m.bisection_tbps,
+        switch_power_kw=power,
+        switch_rack_units=m.switches_total * sw.rack_units,
+        explain=explain,
+        notes=tuple(notes),
+        planes=planes,
     )

@@ -164,6 +164,10 @@ def _nic_gbps_per_gpu(hw: Hardware, fabric: Fabric | None) -> NicRate:
         return NicRate(None, f"{nm.name} has no compute NICs")
     rate = nm.compute_nics * nm.compute_nic_gbps / hw.per_node
     how = f"{nm.compute_nics} x {num(nm.compute_nic_gbps)} Gb/s compute NICs / {hw.per_node} accelerators ({nm.name})"
+    if fabric is not None and fabric.technology == "roce" and fabric.link_gbps < rate:
+        planes = rate / fabric.link_gbps
+        if planes.is_integer():  # multi-plane Ethernet: one link per plane (aifab.capacity._fabrics)
+            return NicRate(rate, how + f", {planes:g} planes x {fabric.link_gbps} Gb/s")
     if fabric is not None and fabric.technology != "efa" and fabric.link_gbps < rate:
         return NicRate(float(fabric.link_gbps), how + f", capped at fabric link {fabric.link_gbps} Gb/s")
     return NicRate(rate, how)

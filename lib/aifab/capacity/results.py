@@ -186,6 +186,8 @@ class FabricEstimate(_Result):
     switch_rack_units: int
     explain: dict[str, str]
     notes: tuple[str, ...] = ()
+    planes: int = 1
+    """Independent planes (multi-plane Ethernet, e.g. Spectrum-X twin-plane); ``sizing`` is one plane's tree."""
 
 
 class FabricTotals(_Result):
