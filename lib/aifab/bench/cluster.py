@@ -71,19 +71,21 @@ WORKLOAD_MODULES: Final[dict[str, WorkloadName]] = {
     "collectives": "collective",
     "storage": "storage",
     "checkpoint": "checkpoint",
+    "network": "network",
 }
 """Workload module (``python -m aifab.bench.workloads.<module>``) -> the ``workload`` its result names.
 
-Network (iperf3 between two pods) and serving (a load generator against a serving endpoint) are not run as
-cluster Jobs yet: both need a peer the Job would have to start, which the workloads do not take as input."""
+Serving is not run as a cluster Job: it measures a serving endpoint, which the model_serving component
+deploys, not the pools."""
 
 SUITES: Final[dict[str, tuple[str, ...]]] = {
-    "all": ("gemm", "memory", "collectives", "storage", "checkpoint"),
+    "all": ("gemm", "memory", "collectives", "storage", "checkpoint", "network"),
     "compute": ("gemm", "memory"),
     "collectives": ("collectives",),
     "storage": ("storage", "checkpoint"),
+    "network": ("network",),
 }
-"""Suite -> workload modules run on the cluster."""
+"""Suite -> workload modules run on the cluster (the local suites' names, less ``serving``)."""
 
 RUN_LABEL: Final = "aifab.dev/benchmark-run"
 """Label on every benchmark Job and pod: the run id (how the runner finds them)."""
@@ -474,7 +476,9 @@ def run_cluster(
     from aifab import deploy
 
     if suite not in SUITES:
-        raise InputError(f"unknown suite {suite!r}; expected one of {', '.join(SUITES)}", field="--suite")
+        known = f"on a cluster the suites are {', '.join(SUITES)}"
+        why = "serving measures an endpoint, not the pools: run it locally" if suite == "serving" else "unknown suite"
+        raise InputError(f"{why} ({suite!r}); {known}", field="--suite")
     stack_dir = Path(path)
     if not (stack_dir / "Pulumi.yaml").is_file():
         raise InputError(

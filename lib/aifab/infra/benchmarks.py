@@ -10,7 +10,8 @@ pool this stack builds that joins a Kubernetes cluster, the workloads of ``aifab
   ``<job>-0.<job>`` through a headless Service; one pod per node (anti-affinity); on an EFA fabric each
   pod asks for every EFA interface of the instance type (``vpc.amazonaws.com/efa``);
 * ``storage`` (fio) and ``checkpoint`` (torch.save/load) against each FSx for Lustre file system the pool
-  mounts (``scratch``), through a static PersistentVolume of the FSx CSI driver and its claim.
+  mounts (``scratch``), through a static PersistentVolume of the FSx CSI driver and its claim;
+* ``network`` (iperf3) between two nodes of each pool of two or more: pod 1 serves, pod 0 measures.
 
 The workload files travel in a ConfigMap, mounted as the package ``aifab.bench.workloads`` on
 ``PYTHONPATH`` (they import only the standard library, their engine and ``_result``). Every pod is Pod
@@ -23,8 +24,9 @@ NetworkPolicy lets the run's pods reach each other (NCCL and gloo pick ports at 
 
 Jobs are children of their pool's component, depend on what it links to, and name its node group in an
 annotation, so none is created before the nodes it runs on. Images are pinned by tag
-(:data:`IMAGES`); ``aifab:benchmarkImages`` (``{gpu, cpu, storage}``) replaces them, e.g. with digests
-for a production environment, or with an image that has fio (``storage``) or the aws-ofi-nccl plugin.
+(:data:`IMAGES`); ``aifab:benchmarkImages`` (``{gpu, cpu, tools}``) replaces them, e.g. with digests
+for a production environment, an image with fio and iperf3 (``tools``), or one with the aws-ofi-nccl plugin
+NCCL needs to use EFA (``gpu``).
 
 Requirements the stack does not install: the FSx CSI driver (the ``aws-fsx-csi-driver`` EKS add-on) for
 the storage Jobs, a directory on the file system that uid 1000 may write, and on-prem nodes labelled
@@ -63,16 +65,18 @@ from .mlops import container_security, pod_security
 IMAGES: dict[str, str] = {
     "gpu": "nvcr.io/nvidia/pytorch:25.06-py3",
     "cpu": "pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime",
-    "storage": "pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime",
+    "tools": "pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime",
 }
 """Benchmark images by role, pinned by tag: NGC PyTorch for GPU pools, the PyTorch project's image for CPU
-pools. Neither has fio: the storage workload then fails saying so; give ``storage`` an image with python3
-and fio through ``aifab:benchmarkImages``."""
+pools and for the fio and iperf3 workloads (``tools``). Neither PyTorch image has fio or iperf3: the storage
+and network workloads then fail saying which tool is missing; give ``tools`` an image with python3, fio and
+iperf3 through ``aifab:benchmarkImages``."""
 
 MOUNT = "/opt/aifab-bench"
 """Where the ConfigMap's files mount: ``MOUNT/aifab/bench/workloads/<name>.py``."""
 DATA_MOUNT = "/mnt/bench"
 MASTER_PORT = 29500
+IPERF_PORT = 5201
 TTL_AFTER_FINISHED_S = 86400
 """A finished Job stays a day, long enough for the runner (or a person) to read its pods' logs."""
 DEFAULT_MAX_NODES = 8
@@ -314,6 +318,15 @@ class Builder:
             ]
         else:
             command = ["python", "-m", f"aifab.bench.workloads.{module}", *quick]
+        if module == "network":
+            # Pod 1 serves one iperf3 test; pod 0 measures against it once it has had time to start.
+            client = f"python -m aifab.bench.workloads.network --server {name}-1.{name} --port {IPERF_PORT}"
+            command = [
+                "sh",
+                "-c",
+                f'if [ "$NODE_RANK" = 0 ]; then sleep 20; exec {client} {" ".join(quick)}; '
+                f"else exec iperf3 --server --one-off --port {IPERF_PORT}; fi",
+            ]
         env = [
             k8s.core.v1.EnvVarArgs(name="PYTHONPATH", value=MOUNT),
             k8s.core.v1.EnvVarArgs(name="PYTHONDONTWRITEBYTECODE", value="1"),
@@ -376,11 +389,7 @@ class Builder:
                     persistent_volume_claim=k8s.core.v1.PersistentVolumeClaimVolumeSourceArgs(claim_name=claim),
                 )
             )
-            # The workloads write their files under the temporary directory: on the file system under test.
-            env += [
-                k8s.core.v1.EnvVarArgs(name="TMPDIR", value=data),
-                k8s.core.v1.EnvVarArgs(name="AIFAB_BENCH_DIR", value=data),
-            ]
+            command += ["--directory", data]  # the workload's files go on the file system under test
             working_dir = data
         amounts: dict[str, str] = {"cpu": where.cpu, "memory": where.memory}
         if where.gpus and module in ("gemm", "memory", "collectives", "checkpoint"):
@@ -418,7 +427,13 @@ class Builder:
                     cluster_ip="None",  # headless: pod <job>-<i> resolves as <job>-<i>.<job>
                     selector=selector,
                     publish_not_ready_addresses=True,
-                    ports=[k8s.core.v1.ServicePortArgs(name="rendezvous", port=MASTER_PORT, protocol="TCP")],
+                    ports=[
+                        k8s.core.v1.ServicePortArgs(
+                            name="iperf3" if module == "network" else "rendezvous",
+                            port=IPERF_PORT if module == "network" else MASTER_PORT,
+                            protocol="TCP",
+                        )
+                    ],
                 ),
                 opts=opts,
             )
@@ -481,6 +496,8 @@ class Builder:
             nodes = min(pool.node_count, settings_.max_nodes)
             if "collectives" in modules and (where.gpus or nodes >= 2):
                 wanted.append(("collectives", nodes, None))
+        if "network" in modules and pool.node_count >= 2:  # between two of the pool's nodes
+            wanted.append(("network", 2, None))
         for ref in pool.scratch:
             fs = self.ctx.component(ref, FileSystemSpec)
             if fs.engine == "fsx-lustre":  # on-prem file systems have no volume source the stack knows
@@ -489,7 +506,7 @@ class Builder:
             return
         self.namespace_objects(owner, where)
         for module, pods, fs in wanted:
-            image = settings_.images["storage"] if module == "storage" else None
+            image = settings_.images["tools"] if module in ("storage", "network") else None
             self.job(owner, where, module, pods=pods, fs=fs, image=image)
 
 
