@@ -144,7 +144,7 @@ exp = cp.EksGpuPlatform(
     availability_zones=3,
     efa_link_gbps=3200,
     scratch=(exp_fsx,),
-    pools=(explore,),
+    pools=(explore, bp.CpuPool(id="system-exp", role="general", instance_type="m7i.24xlarge", node_count=1)),
     **exp_keyed,
 )
 train = cp.EksGpuPlatform(
@@ -173,7 +173,13 @@ infer = bp.GpuPool(
     placement="spread",
     labels=inventory,
 )
-serve = cp.EksGpuPlatform(id="serve", network=train.ref("network"), encrypted_by=kms_prod, pools=(infer,), **in_prod)
+# MLflow, the vector database and monitoring are CPU services: they get their own nodes, not the GPUs'.
+system = bp.CpuPool(
+    id="system", role="general", instance_type="m7i.24xlarge", node_count=3, placement="spread", labels=inventory
+)
+serve = cp.EksGpuPlatform(
+    id="serve", network=train.ref("network"), encrypted_by=kms_prod, pools=(infer, system), **in_prod
+)
 vectors = bp.VectorDatabase(
     id="vectors",
     engine="qdrant",
@@ -198,7 +204,7 @@ mlops = cp.MlopsPlatform(
     submits_to=(train_unit,),
     serve_on=infer,
     min_replicas=2,
-    max_replicas=8,
+    max_replicas=16,  # a 70B replica takes 2 H200s: 16 replicas fill the 4 nodes' 32 GPUs
     latency_p99_ms_target=800,
     model_parameters_billion=70,
     serving_labels=inventory,

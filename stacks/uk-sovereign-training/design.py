@@ -141,7 +141,8 @@ exp = cp.EksGpuPlatform(
     availability_zones=3,
     efa_link_gbps=3200,
     encrypted_by=keys,
-    pools=(explore,),
+    # monitoring is a CPU service: one CPU node keeps it off the GPUs
+    pools=(explore, bp.CpuPool(id="system-exp", role="general", instance_type="m7i.24xlarge", node_count=1)),
     **in_dev,
 )
 exp_fsx = bp.FileSystem(

@@ -50,6 +50,7 @@ from aifab.models import (
 
 from ._context import Context, Hardware, located
 from ._format import num
+from ._serving import at_concurrency, idle_gpus, serving_findings
 from ._storage import FSX, fsx_fix, throughput_gbs, throughput_how
 from .results import (
     AllReducePoint,
@@ -241,7 +242,12 @@ def _replica_accelerators(need_gb: float, mem_gb: float, per_node: int) -> int:
 
 
 def _serving(
-    ctx: Context, pool: ComputePool, serving: ModelServing, hw: Hardware, dtype: Precision | None
+    ctx: Context,
+    pool: ComputePool,
+    serving: ModelServing,
+    hw: Hardware,
+    dtype: Precision | None,
+    explain: dict[str, str],
 ) -> ServingEstimate | None:
     acc = hw.accelerator
     if serving.model_parameters_billion is None or acc is None:
@@ -290,7 +296,11 @@ def _serving(
                 f"tokens per second for a {serving.model_parameters_billion:g}B-parameter model on pool "
                 f"{pool.id!r}: {detail}",
             ) from None
-    return ServingEstimate(
+    batch = None
+    if replicas > 0 and dtype is not None:
+        batch, explain[f"serving {serving.id}"] = at_concurrency(ctx, pool, serving, acc, dtype, n)
+    target = serving.latency_p99_ms_target
+    estimate = ServingEstimate(
         serving=serving.id,
         model_parameters_billion=serving.model_parameters_billion,
         weights_gb=weights_gb,
@@ -298,7 +308,12 @@ def _serving(
         replicas_that_fit=fit,
         replicas=replicas,
         capacity=capacity,
+        at_concurrency=batch,
+        latency_p99_ms_target=target,
+        meets_latency_target=None if batch is None or target is None else batch.ttft_ms <= target,
     )
+    serving_findings(ctx, pool, serving, estimate)
+    return estimate
 
 
 def _storage(
@@ -650,11 +665,11 @@ def _gpu_collectives(
 
 
 def _gpu_serving(
-    ctx: Context, pool: ComputePool, hw: Hardware, dtype: Precision | None, notes: list[str]
+    ctx: Context, pool: ComputePool, hw: Hardware, dtype: Precision | None, notes: list[str], explain: dict[str, str]
 ) -> tuple[ServingEstimate, ...]:
     """The servings placed on a GPU pool, with a note for each that the pool cannot hold at max_replicas."""
     serving = tuple(
-        s for sv in ctx.index.servings_by_pool.get(pool.id, ()) if (s := _serving(ctx, pool, sv, hw, dtype))
+        s for sv in ctx.index.servings_by_pool.get(pool.id, ()) if (s := _serving(ctx, pool, sv, hw, dtype, explain))
     )
     for s in serving:
         if s.replicas < s.replicas_that_fit or s.replicas_that_fit == 0:
@@ -682,9 +697,10 @@ def _estimate_gpu_pool(ctx: Context, pool: ComputePool, hw: Hardware, acc: Accel
     _storage_findings(ctx, pool, storage)
     fit = storage.fit
     training = _training(ctx, pool, gpus, acc, compute.dtype, explain)
-    serving = _gpu_serving(ctx, pool, hw, compute.dtype, notes)
+    serving = _gpu_serving(ctx, pool, hw, compute.dtype, notes, explain)
     power = _node_power(ctx, pool, hw, explain, notes)
     cost = _cost(ctx, pool, hw, site, explain, notes)
+    idle, idle_usd = idle_gpus(ctx, pool, hw.per_node, serving, cost.usd_per_hour)
 
     return PoolEstimate(
         id=pool.id,
@@ -710,6 +726,8 @@ def _estimate_gpu_pool(ctx: Context, pool: ComputePool, hw: Hardware, acc: Accel
         storage=fit,
         training=training,
         serving=serving,
+        serving_idle_gpus=idle,
+        serving_idle_usd_per_hour=idle_usd,
         power_basis=power.basis,
         node_power_kw=power.kw,
         node_typical_power_kw=power.typical_kw,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from aifab.blueprints.storage import VectorDatabase
 from aifab.design.component import Component
 from aifab.design.design import Design
 from aifab.errors import Diagnostic, InputError
@@ -28,6 +29,7 @@ from ._context import Context, Index
 from ._fabrics import estimate_fabric
 from ._format import num
 from ._pools import estimate_pool
+from ._services import estimate_vector_database, services_need_cpu_nodes
 from ._sites import estimate_site
 from ._storage import estimate_file_system
 from .options import EstimateOptions
@@ -155,6 +157,14 @@ def _estimate(design: Design, ctx: Context) -> DesignEstimate:
         if e is not None:
             file_systems.append(e)
 
+    components = list(index.by_id.values())
+    services_need_cpu_nodes(ctx, components)
+    vector_dbs = [
+        v
+        for c in components
+        if isinstance(c, VectorDatabase) and (v := _guard(ctx, c, partial(estimate_vector_database, ctx, c)))
+    ]
+
     skipped_sites = {getattr(index.by_id[i], "site", None) for i in ctx.skipped_ids}
     sites: list[SiteEstimate] = []
     lines: list[tuple[str, tuple[str, str, float, str]]] = []
@@ -186,7 +196,17 @@ def _estimate(design: Design, ctx: Context) -> DesignEstimate:
         )
         for e in index.edges
     )
-    return _assemble(design, ctx, list(pools.values()), fabrics, file_systems, sites, edges, lines, unpriced)
+    whole = _assemble(design, ctx, list(pools.values()), fabrics, file_systems, sites, edges, lines, unpriced)
+    if not vector_dbs:
+        return whole
+    explain = dict(whole.explain)
+    for v in vector_dbs:
+        nodes = f", {v.sizing.nodes_total} nodes of {v.node_hardware}" if v.sizing.nodes_total is not None else ""
+        explain[f"vector_database {v.id}"] = (
+            f"{v.engine}: {num(v.sizing.total_gib)} GiB memory and {num(v.sizing.disk_gib_total)} GiB disk over "
+            f"{v.replicas} replicas{nodes}"
+        )
+    return whole.model_copy(update={"vector_databases": tuple(vector_dbs), "explain": explain})
 
 
 def _assemble(

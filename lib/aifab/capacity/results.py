@@ -19,7 +19,9 @@ from aifab.models import (
     FabricSizing,
     InferenceCapacity,
     TrainingEstimate,
+    VectorDbSizing,
 )
+from aifab.models.serving import ServingCapacity
 
 from .options import Assumption, EstimateOptions
 
@@ -40,6 +42,7 @@ __all__ = [
     "SiteEstimate",
     "StorageFit",
     "Unpriced",
+    "VectorDatabaseEstimate",
 ]
 
 
@@ -90,6 +93,11 @@ class ServingEstimate(_Result):
     replicas_that_fit: int
     replicas: int
     capacity: InferenceCapacity | None
+    at_concurrency: ServingCapacity | None = None
+    """One replica at its operating concurrency (batch size): KV cache, tokens/s, latency (aifab.models.serving)."""
+    latency_p99_ms_target: float | None = None
+    meets_latency_target: bool | None = None
+    """Time to first token at the operating concurrency within the design's p99 target (None: no target)."""
 
 
 class Price(_Result):
@@ -145,6 +153,9 @@ class PoolEstimate(_Result):
     storage: StorageFit
     training: TrainingEstimate | None
     serving: tuple[ServingEstimate, ...]
+    serving_idle_gpus: int = 0
+    """GPUs of an inference pool that no serving replica can use (max_replicas, or replicas not filling nodes)."""
+    serving_idle_usd_per_hour: float | None = None
     power_basis: Literal["node-model-max", "instance-max", "estimate-from-tdp"]
     """Node power from a node model's ``max_power_kw``, an instance type's ``max_power_kw``, or TDP x overhead."""
     node_power_kw: float
@@ -215,6 +226,23 @@ class FileSystemEstimate(_Result):
     power_kw: float
     tier_valid: bool | None
     capacity_valid: bool | None
+    explain: dict[str, str]
+    notes: tuple[str, ...] = ()
+
+
+class VectorDatabaseEstimate(_Result):
+    """A vector database: memory and disk per replica and in total, and the nodes of its cluster it needs."""
+
+    id: str
+    engine: str
+    vectors: int
+    dimensions: int
+    replicas: int
+    cluster: str | None
+    node_hardware: str | None
+    """The instance type or node model whose memory sets the node count (a CPU pool of the cluster first)."""
+    node_memory_gib: float | None
+    sizing: VectorDbSizing
     explain: dict[str, str]
     notes: tuple[str, ...] = ()
 
@@ -346,6 +374,7 @@ class DesignEstimate(_Result):
     pools: tuple[PoolEstimate, ...]
     fabrics: tuple[FabricEstimate, ...]
     file_systems: tuple[FileSystemEstimate, ...]
+    vector_databases: tuple[VectorDatabaseEstimate, ...] = ()
     sites: tuple[SiteEstimate, ...]
     edge_sites: tuple[EdgeEstimate, ...]
     cost_breakdown: tuple[CostItem, ...]

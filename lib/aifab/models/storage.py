@@ -23,6 +23,10 @@ Formulas and defaults:
 * **Vector DB** memory per replica = vectors x dimensions x bytes per dimension x
   ``index_overhead_factor``. Default 1.5: ScyllaDB's sizing guide gives N x (D x B + 16m) x 1.2, i.e.
   ~1.3x for 768-d fp32 with m=16 HNSW links, more for smaller vectors; 1.5 rounds up for that.
+  Disk per replica = memory per replica x ``disk_headroom_factor`` (default 2.0, an assumption: the vectors
+  and index are persisted, and an optimiser rebuilds a segment beside the old one before dropping it, so
+  the volume needs room for a second copy). Nodes per replica = ceil(memory per replica / usable node
+  memory); a replica's shards never share a node with another replica's copy of them.
 """
 
 from __future__ import annotations
@@ -215,6 +219,7 @@ class VectorDbInput(FrozenModel):
     index_overhead_factor: float = 1.5
     replicas: int = 1
     memory_per_node_gib: float | None = None
+    disk_headroom_factor: float = 2.0
 
     @model_validator(mode="after")
     def _check(self) -> VectorDbInput:
@@ -225,6 +230,7 @@ class VectorDbInput(FrozenModel):
         require_int_at_least("replicas", self.replicas, 1)
         if self.memory_per_node_gib is not None:
             require_positive("memory_per_node_gib", self.memory_per_node_gib)
+        require_at_least("disk_headroom_factor", self.disk_headroom_factor, 1.0)
         return self
 
 
@@ -236,6 +242,8 @@ class VectorDbSizing(FrozenModel):
     total_gib: float
     nodes_per_replica: int | None
     nodes_total: int | None
+    disk_gib_per_replica: float = 0.0
+    disk_gib_total: float = 0.0
 
 
 def size_vector_db(inp: VectorDbInput) -> VectorDbSizing:
@@ -259,4 +267,6 @@ def size_vector_db(inp: VectorDbInput) -> VectorDbSizing:
         total_gib=per_replica * inp.replicas,
         nodes_per_replica=nodes_per_replica,
         nodes_total=nodes_total,
+        disk_gib_per_replica=per_replica * inp.disk_headroom_factor,
+        disk_gib_total=per_replica * inp.disk_headroom_factor * inp.replicas,
     )
