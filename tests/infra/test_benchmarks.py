@@ -154,7 +154,8 @@ def test_placement_resources_and_tolerations_follow_the_pool(capture: Capture) -
     p5 = catalogue.instance_type("p5.48xlarge")
     gemm = pod(found["b-gemm-train-r7"])
     assert gemm["nodeSelector"] == {"aifab.dev/pool": "train"}
-    assert gemm["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}]
+    gpu_taint = {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
+    assert gemm["tolerations"] == [gpu_taint]
     container = gemm["containers"][0]
     assert container["image"] == IMAGES["gpu"]
     assert container["command"] == ["python", "-m", "aifab.bench.workloads.gemm"]
