@@ -313,10 +313,11 @@ def summarize(outcomes: Sequence[Outcome], wall_s: float, *, concurrency: int) -
     """The metrics of one concurrency level.
 
     >>> outs = [Outcome(0.0, 0.1, 0.05, 5), Outcome(0.1, 0.3, 0.15, 5), Outcome(0.3, 0.3, None, 0, "refused")]
-    >>> {m["name"]: round(m["value"], 3) for m in summarize(outs, 0.3, concurrency=1)}
-    ... # doctest: +NORMALIZE_WHITESPACE
-    {'serving.requests_per_s': 6.667, 'serving.tokens_per_s': 33.333, 'serving.errors': 1.0,
-     'serving.latency_ms': 150.0, 'serving.ttft_ms': 50.0, 'serving.tpot_ms': 18.75}
+    >>> figures = {m["name"]: round(m["value"], 3) for m in summarize(outs, 0.3, concurrency=1)}
+    >>> figures["serving.requests_per_s"], figures["serving.tokens_per_s"], figures["serving.errors"]
+    (6.667, 33.333, 1.0)
+    >>> figures["serving.latency_ms"], figures["serving.ttft_ms"], figures["serving.tpot_ms"]
+    (150.0, 50.0, 25.0)
     """
     labels = {"concurrency": concurrency}
     ok = [o for o in outcomes if o.error is None]
@@ -491,11 +492,16 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
     series: list[dict[str, Any]] = []
     first_error: str | None = None
     for level in args.concurrency:
+        _progress(f"concurrency {level}: measuring")
         outcomes, wall_s = run_level(
             base, workload, concurrency=level, requests=args.requests, duration_s=args.duration, timeout_s=args.timeout
         )
         metrics.extend(summarize(outcomes, wall_s, concurrency=level))
         errors = [o.error for o in outcomes if o.error is not None]
+        _progress(
+            f"concurrency {level}: {len(outcomes)} requests in {wall_s:.2f} s, "
+            f"{(len(outcomes) - len(errors)) / wall_s:.1f} req/s, {len(errors)} errors"
+        )
         first_error = first_error or (errors[0] if errors else None)
         series.append(
             {"concurrency": level, "requests": len(outcomes), "errors": len(errors), "wall_s": round(wall_s, 6)}
@@ -515,6 +521,11 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
         series=series,
         error=error,
     )
+
+
+def _progress(message: str) -> None:
+    # Progress goes to stderr: stdout carries only the result document.
+    print(f"{WORKLOAD}: {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -545,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 base_url = local.start()
             except RuntimeError as exc:
                 fail(WORKLOAD, str(exc), engine=ENGINE)
+            _progress(f"model server ({args.size}) at {base_url}, pid {local.process.pid}")
             server = {
                 "server": f"self-started aifab model server ({args.size})",
                 "server_url": base_url,
