@@ -11,6 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+import aifab.bench.workloads as workloads_package
 from aifab.bench.cluster import RUN_LABEL
 from aifab.catalogue import load_catalogue
 from aifab.design.design import Design
@@ -55,8 +56,8 @@ def design(tmp_path_factory: pytest.TempPathFactory) -> Design:
     return load_design(file).design
 
 
-def run(design: Design, *, preview: bool = False, **config: str) -> Capture:
-    capture = realise_design(design, "dev", preview=preview, config={**ON, **config}, stack_outputs=SHARED)
+def run(design: Design, *, preview: bool = False, config: dict[str, str] | None = None) -> Capture:
+    capture = realise_design(design, "dev", preview=preview, config={**ON, **(config or {})}, stack_outputs=SHARED)
     assert capture.created_in_apply == []
     return capture
 
@@ -152,6 +153,7 @@ def test_placement_resources_and_tolerations_follow_the_pool(capture: Capture) -
     found = jobs(capture)
     catalogue = load_catalogue()
     p5 = catalogue.instance_type("p5.48xlarge")
+    assert p5.vcpu is not None
     gemm = pod(found["b-gemm-train-r7"])
     assert gemm["nodeSelector"] == {"aifab.dev/pool": "train"}
     gpu_taint = {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
@@ -243,7 +245,7 @@ def test_configmap_carries_the_workload_package(capture: Capture) -> None:
     data = configmap.inputs["data"]
     files = workload_files()
     assert {"aifab/__init__.py", "aifab/bench/__init__.py", "aifab/bench/workloads/_result.py"} <= set(files)
-    package = Path(__import__("aifab.bench.workloads", fromlist=["x"]).__file__).parent
+    package = Path(workloads_package.__file__ or "").parent
     for source in package.glob("*.py"):
         key = f"aifab.bench.workloads.{source.name}"
         assert data[key] == source.read_text(encoding="utf-8"), key
@@ -269,7 +271,7 @@ def test_suite_quick_images_and_node_cap_come_from_config(design: Design) -> Non
     images = json.dumps({"gpu": "example.org/torch@sha256:" + "0" * 64})
     capture = run(
         design,
-        **{
+        config={
             "aifab:benchmarkSuite": "collectives",
             "aifab:benchmarkQuick": "true",
             "aifab:benchmarkImages": images,
