@@ -6,6 +6,10 @@
   the minimum or a whole number of increments. AWS sizes in GiB (1200, 2400, then +2400 for SSD); the FSx
   console labels those "1.2 TiB, 2.4 TiB ...", so ``fsx_capacity_notation`` says which reading of
   ``capacity_tib`` to accept.
+* Over-provisioning: when the pools' throughput need (the larger of their data-loading reads and their
+  checkpoint writes) would be met by a faster tier at less than half the capacity, the capacity was bought
+  for throughput: a warning names the smaller file system (FSx bills per TiB-month, so the extra capacity
+  costs money unless the data needs it).
 """
 
 from __future__ import annotations
@@ -206,10 +210,46 @@ def fsx_fix(ctx: Context, fs: FileSystem, need_gbs: float) -> str:
     return ", or ".join(fixes) or f"raise capacity_tib to at least {exact(need_gbs * 1000 / per_unit)}"
 
 
+_FAR_LARGER = 2.0
+
+
+def check_overprovisioned(ctx: Context, fs: FileSystem, need_gbs: float) -> str | None:
+    """A warning when a faster FSx tier meets ``need_gbs`` with under half the capacity (see the docstring)."""
+    tier = _tier_for(ctx, fs)
+    per_unit = fs.per_unit_throughput_mbps_per_tib
+    if fs.engine != FSX or tier is None or per_unit is None or need_gbs <= 0 or throughput_gbs(fs) < need_gbs:
+        return None
+    best = None
+    for option in tier.per_unit_throughput_mbps_per_tib:
+        grid = _grid(tier, option)
+        if option <= per_unit or grid is None:
+            continue
+        pick = size_lustre(
+            capacity_needed_tib=0,
+            throughput_needed_gbs=need_gbs,
+            per_unit_options_mbps_per_tib=(option,),
+            min_capacity_tib=grid[0],
+            capacity_increment_tib=grid[1],
+        )
+        if best is None or pick.capacity_tib < best.capacity_tib:
+            best = pick
+    if best is None or fs.capacity_tib <= _FAR_LARGER * best.capacity_tib:
+        return None
+    message = (
+        f"capacity_tib {num(fs.capacity_tib)} at {per_unit} MB/s/TiB provides {num(throughput_gbs(fs))} GB/s for a "
+        f"need of {num(need_gbs)} GB/s: the throughput is bought with capacity. At "
+        f"{best.per_unit_throughput_mbps_per_tib} MB/s/TiB, capacity_tib {exact(best.capacity_tib)} gives "
+        f"{num(best.throughput_gbs)} GB/s; keep {num(fs.capacity_tib)} TiB only if the data needs it"
+    )
+    ctx.finding(fs, "capacity-fsx-overprovisioned", message, "warning", field="capacity_tib")
+    return message
+
+
 def estimate_file_system(
-    ctx: Context, fs: FileSystem, read_demand_gbs: float, site_provider: str | None
+    ctx: Context, fs: FileSystem, read_demand_gbs: float, site_provider: str | None, write_demand_gbs: float = 0.0
 ) -> FileSystemEstimate:
     tier_valid, capacity_ok = check_fsx(ctx, fs)
+    over = check_overprovisioned(ctx, fs, max(read_demand_gbs, write_demand_gbs))
     available = throughput_gbs(fs)
     on_prem = site_provider in _ONPREM and fs.engine != FSX
     power = available * ctx.options.storage_kw_per_gbs if on_prem else 0.0
@@ -229,6 +269,8 @@ def estimate_file_system(
         notes.append("power is the provider's (managed service or not at an on-prem site)")
     if len(mounted) > 1:
         notes.append("shared by several pools: each pool's check assumes the whole throughput is its own")
+    if over is not None:
+        notes.append("over-provisioned for throughput: " + over)
     return FileSystemEstimate(
         id=fs.id,
         engine=fs.engine,

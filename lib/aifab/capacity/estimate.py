@@ -151,9 +151,17 @@ def _estimate(design: Design, ctx: Context) -> DesignEstimate:
             for p in index.pools_by_file_system.get(fs.id, ())
             if p.id in pools
         )
+        writes = max(
+            (
+                pools[p.id].storage.write_gbs_needed or 0.0
+                for p in index.pools_by_file_system.get(fs.id, ())
+                if p.id in pools
+            ),
+            default=0.0,
+        )
         site = index.site_of(fs.site)
         provider = site.provider if site is not None else None
-        e = _guard(ctx, fs, partial(estimate_file_system, ctx, fs, demand, provider))
+        e = _guard(ctx, fs, partial(estimate_file_system, ctx, fs, demand, provider, writes))
         if e is not None:
             file_systems.append(e)
 
