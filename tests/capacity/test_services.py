@@ -28,7 +28,13 @@ def _design(with_cpu: bool, replicas: int = 3, cpu_nodes: int = 3) -> Design:
             )
         )
     db = VectorDatabase(
-        id="vectors", engine="qdrant", dimensions=1024, vector_count=50_000_000, replicas=replicas, runs_on=eks, site=site
+        id="vectors",
+        engine="qdrant",
+        dimensions=1024,
+        vector_count=50_000_000,
+        replicas=replicas,
+        runs_on=eks,
+        site=site,
     )
     mlflow = ExperimentTracking(id="mlflow", runs_on=eks, artifact_store="lake", site=site)
     mon = Monitoring(id="mon", runs_on=eks, monitors=("infer",), site=site)
