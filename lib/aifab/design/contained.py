@@ -11,6 +11,16 @@ own, and the function's return value comes back only if it ran to the end and ev
 registered ran cleanly. ``fork`` is used where the platform has it (the child inherits the imports, so a
 run costs milliseconds), ``spawn`` elsewhere. The function must return a ``str``; it travels as bytes, so
 nothing the child sends is unpickled in the parent.
+
+Forking is safe in a process with threads (a Pulumi program's SDK runs some): the child runs only this
+module's code and the design; it writes to fresh streams on the captured file, never to the parent's (whose
+locks another thread may have held at the fork), CPython resets the import lock and logging its own locks
+in a forked child, and a child that hangs anyway is ended at the time limit like an endless design.
+
+A spawned child is a fresh interpreter that imports ``func`` by name, so ``func`` must live in an
+importable module. Unlike multiprocessing's own spawn, it does not run the caller's ``__main__`` again:
+for a Pulumi program that would be the whole program, which fails outside the engine's run and takes the
+design with it.
 """
 
 from __future__ import annotations
@@ -19,10 +29,12 @@ import atexit
 import io
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.spawn
 import os
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +52,47 @@ class Outcome:
     output: str
 
 
+_PROCESS_NAME = "aifab-contained"
+"""The child's name: a spawned child with this name does not import the caller's ``__main__``."""
+
+
+def _start_method() -> str:
+    """``fork`` where the platform has it (the child inherits the imports: milliseconds), else ``spawn``."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def _context() -> Any:
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = _start_method()
+    if method == "spawn":
+        _install_main_guard()
     return multiprocessing.get_context(method)
+
+
+_guard_lock = threading.Lock()
+
+
+def _install_main_guard() -> None:
+    """Make multiprocessing's spawn leave ``__main__`` alone for our children (and only for them).
+
+    A spawned child is told how to import the parent's ``__main__`` (by module name or by path) so that
+    functions defined there can be unpickled; it runs that module again as ``__mp_main__``. Ours never need it
+    (the function comes from an importable module), and the caller's main may be a Pulumi program or a
+    script without a ``__name__`` guard, so the instruction is dropped for processes named ``_PROCESS_NAME``.
+    """
+    with _guard_lock:
+        current = multiprocessing.spawn.get_preparation_data
+        if getattr(current, "_aifab_guard", False):
+            return
+
+        def preparation_data(name: str) -> dict[str, Any]:
+            data: dict[str, Any] = current(name)
+            if name == _PROCESS_NAME:
+                data.pop("init_main_from_name", None)
+                data.pop("init_main_from_path", None)
+            return data
+
+        preparation_data._aifab_guard = True  # type: ignore[attr-defined]
+        multiprocessing.spawn.get_preparation_data = preparation_data
 
 
 def _child(
@@ -103,7 +153,7 @@ def run_contained(func: Callable[..., str], args: tuple[Any, ...], timeout: floa
     try:
         ctx = _context()
         reader, writer = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_child, args=(func, args, writer, output), daemon=True)
+        process = ctx.Process(target=_child, args=(func, args, writer, output), daemon=True, name=_PROCESS_NAME)
         process.start()
         writer.close()
         try:
