@@ -21,7 +21,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from aifab.bench.workloads import model_server as ms  # noqa: E402 - after the skip when torch is absent
+from aifab.bench.result import BenchResult  # noqa: E402 - after the skip when torch is absent
+from aifab.bench.workloads import model_server as ms  # noqa: E402
+from aifab.bench.workloads import serving  # noqa: E402
 
 TINY = ms.SIZES["tiny"]
 
@@ -220,3 +222,33 @@ def test_engine_refuses_what_does_not_fit() -> None:
         engine.submit([65] * 200, 56)  # exactly the context: accepted
     finally:
         engine.stop()
+
+
+# --- the load generator against it, per API -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api", "expected"),
+    [
+        (["--endpoint", "chat"], {"serving.ttft_ms", "serving.tpot_ms", "serving.tokens_per_s"}),
+        (["--api", "kserve"], {"serving.tokens_per_s"}),  # v2: the completion_tokens output
+        (["--api", "kserve", "--kserve-protocol", "v1"], set()),  # no token count, no streaming
+    ],
+)
+def test_load_generator_per_api(
+    server: tuple[str, int], capsys: pytest.CaptureFixture[str], api: list[str], expected: set[str]
+) -> None:
+    url = f"http://{server[0]}:{server[1]}"
+    code = serving.main(["--url", url, *api, "--concurrency", "1,2", "--requests", "4", "--max-tokens", "8"])
+    result = BenchResult.model_validate_json(capsys.readouterr().out)
+    assert code == 0 and result.ok and result.parameters["model"] == "aifab-tiny"
+    optional = {"serving.ttft_ms", "serving.tpot_ms", "serving.tokens_per_s"}
+    always = {"serving.requests_per_s", "serving.latency_ms", "serving.errors"}
+    for c in ("1", "2"):
+        names = {m.name for m in result.metrics if m.labels == {"concurrency": c}}
+        assert names == always | expected and not (optional - expected) & names
+    by_key = {m.key(): m.value for m in result.metrics}
+    if "serving.tokens_per_s" in expected:  # every request generates exactly max_tokens
+        assert by_key["serving.tokens_per_s{concurrency=2}"] == pytest.approx(
+            8 * by_key["serving.requests_per_s{concurrency=2}"]
+        )

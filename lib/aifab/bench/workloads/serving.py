@@ -57,12 +57,15 @@ _PROMPT_TEXT: Final = "The data hall holds racks of accelerators joined by a fas
 
 @dataclass(frozen=True)
 class Outcome:
-    """One request: when it started and ended (seconds, perf_counter), first-token time, tokens, error."""
+    """One request: start and end (perf_counter seconds), first-token time, completion tokens, error.
+
+    ``tokens`` is None where the endpoint does not say how many it generated (KServe v1, or no usage).
+    """
 
     start_s: float
     end_s: float
     first_token_s: float | None
-    tokens: int
+    tokens: int | None
     error: str | None = None
 
     @property
@@ -191,10 +194,7 @@ class Workload:
         if not self.stream:
             body = json.loads(response.read())
             end = time.perf_counter()
-            tokens = _usage_tokens(body)
-            if tokens is None:
-                raise RequestError("the response has no usage.completion_tokens (needed without streaming)")
-            return Outcome(start, end, None, tokens)
+            return Outcome(start, end, None, _usage_tokens(body))
         first: float | None = None
         chunks = 0
         usage: int | None = None
@@ -226,7 +226,7 @@ class Workload:
             predictions = body.get("predictions") if isinstance(body, dict) else None
             if not isinstance(predictions, list) or not predictions:
                 raise RequestError("the :predict response has no predictions")
-            return Outcome(start, end, None, 0)
+            return Outcome(start, end, None, None)  # v1 predictions carry no token count
         payload = {
             "inputs": [{"name": "text_input", "shape": [1], "datatype": "BYTES", "data": [self.prompt]}],
             "parameters": {"max_tokens": self.max_tokens},
@@ -237,7 +237,7 @@ class Workload:
         outputs = body.get("outputs") if isinstance(body, dict) else None
         if not isinstance(outputs, list) or not outputs:
             raise RequestError("the infer response has no outputs")
-        tokens = 0  # the protocol has no usage; count only what the server states
+        tokens = None  # the protocol has no usage: count only what the server states
         for output in outputs:
             if isinstance(output, dict) and output.get("name") == "completion_tokens":
                 tokens = int(sum(output.get("data") or [0]))
@@ -321,12 +321,11 @@ def summarize(outcomes: Sequence[Outcome], wall_s: float, *, concurrency: int) -
     """
     labels = {"concurrency": concurrency}
     ok = [o for o in outcomes if o.error is None]
-    tokens = sum(o.tokens for o in ok)
-    metrics = [
-        metric("serving.requests_per_s", len(ok) / wall_s, "req/s", labels=labels),
-        metric("serving.tokens_per_s", tokens / wall_s, "tokens/s", labels=labels),
-        metric("serving.errors", len(outcomes) - len(ok), "requests", labels=labels, higher_is_better=False),
-    ]
+    metrics = [metric("serving.requests_per_s", len(ok) / wall_s, "req/s", labels=labels)]
+    counts = [o.tokens for o in ok if o.tokens is not None]
+    if ok and len(counts) == len(ok):  # tokens/s only when every answer said how many; never a guess
+        metrics.append(metric("serving.tokens_per_s", sum(counts) / wall_s, "tokens/s", labels=labels))
+    metrics.append(metric("serving.errors", len(outcomes) - len(ok), "requests", labels=labels, higher_is_better=False))
     if ok:
         latencies = [o.latency_ms for o in ok]
         metrics.append(_distribution("serving.latency_ms", latencies, labels))
@@ -335,7 +334,9 @@ def summarize(outcomes: Sequence[Outcome], wall_s: float, *, concurrency: int) -
         metrics.append(_distribution("serving.ttft_ms", ttfts, labels))
     # Time per output token after the first (vLLM's TPOT): decode speed as one client sees it.
     tpots = [
-        (o.end_s - o.first_token_s) * 1000 / (o.tokens - 1) for o in ok if o.first_token_s is not None and o.tokens > 1
+        (o.end_s - o.first_token_s) * 1000 / (o.tokens - 1)
+        for o in ok
+        if o.first_token_s is not None and o.tokens is not None and o.tokens > 1
     ]
     if tpots:
         metrics.append(_distribution("serving.tpot_ms", tpots, labels))
