@@ -1,8 +1,11 @@
-"""Expected collective performance: nccl-tests definitions, hand-worked alpha-beta cases, properties."""
+"""Expected collective performance: nccl-tests definitions, hand-worked NCCL-tuner cases, selection, properties.
+
+Published sweeps are checked in test_collectives_published.py.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +13,8 @@ from hypothesis import strategies as st
 
 from aifab.errors import InputError
 from aifab.models.collectives import (
+    EFA_NETWORK_LATENCY_US,
+    NCCL_TESTS_BINARY,
     CollectiveInput,
     CollectiveOp,
     busbw_factor,
@@ -18,85 +23,168 @@ from aifab.models.collectives import (
 )
 
 GIB = 2**30
-OPS: tuple[CollectiveOp, ...] = ("all_reduce", "all_gather", "reduce_scatter", "broadcast")
+OPS: tuple[CollectiveOp, ...] = get_args(CollectiveOp)
 
 DGX_H100: dict[str, Any] = {"gpus_per_node": 8, "nvlink_gbs_per_direction": 450}
 
 
-def test_busbw_factors_match_nccl_tests() -> None:
-    # nccl-tests PERFORMANCE.md: all_reduce 2(n-1)/n, all_gather = reduce_scatter (n-1)/n, broadcast 1
-    assert busbw_factor("all_reduce", 8) == pytest.approx(14 / 8)
-    assert busbw_factor("all_gather", 8) == pytest.approx(7 / 8)
-    assert busbw_factor("reduce_scatter", 8) == pytest.approx(7 / 8)
-    assert busbw_factor("broadcast", 8) == 1.0
-    assert busbw_factor("all_reduce", 2) == 1.0
+@pytest.mark.parametrize(
+    ("op", "n", "factor"),
+    [
+        # nccl-tests doc/PERFORMANCE.md summary (commit 03a204a1): AllReduce 2(n-1)/n, ReduceScatter,
+        # AllGather and AlltoAll (n-1)/n, Broadcast and Reduce 1
+        ("all_reduce", 8, 14 / 8),
+        ("all_reduce", 2, 1.0),
+        ("all_gather", 8, 7 / 8),
+        ("reduce_scatter", 8, 7 / 8),
+        ("all_to_all", 16, 15 / 16),
+        ("broadcast", 8, 1.0),
+        ("reduce", 8, 1.0),
+    ],
+)
+def test_busbw_factors_match_nccl_tests(op: CollectiveOp, n: int, factor: float) -> None:
+    assert busbw_factor(op, n) == pytest.approx(factor)
 
 
-def test_single_node_all_reduce_8gib_worked_by_hand() -> None:
-    # 8 x H100, NVLink 450 GB/s per direction x 0.82 = 369 GB/s peak busbw
-    # factor 2 x 7 / 8 = 1.75; ring steps 2 x 7 = 14, none across the network
-    # latency = 6.6 + 14 x 0.6 = 15.0 us
-    # bandwidth term = 8 GiB x 1.75 / 369 GB/s = 8589934592 x 1.75 / 369e3 us = 40737.7 us
-    # algbw = 8589934592 / 40752.7 us / 1e3 = 210.78 GB/s; busbw = 1.75 x that = 368.9 GB/s
-    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=1, **DGX_H100))
-    assert r.ranks == 8
+def test_in_network_all_reduce_factor() -> None:
+    # PERFORMANCE.md: AllReduce (In-Network Reduction) (n-1)/(n+1); only all_reduce has one
+    assert busbw_factor("all_reduce", 8, in_network=True) == pytest.approx(7 / 9)
+    assert busbw_factor("all_gather", 8, in_network=True) == pytest.approx(7 / 8)
+
+
+def test_every_nccl_tests_collective_has_a_binary() -> None:
+    assert set(NCCL_TESTS_BINARY) == set(OPS)
+    assert NCCL_TESTS_BINARY["all_to_all"] == "alltoall_perf"
+    assert all(NCCL_TESTS_BINARY[op] == f"{op}_perf" for op in OPS if op != "all_to_all")
+
+
+def test_single_node_ring_8gib_worked_by_hand() -> None:
+    # 8 x H100, ring forced (NCCL_ALGO=RING): busbw peak 450 x 0.82 = 369 GB/s; factor 2 x 7 / 8 = 1.75
+    # Simple: latency = baseLat 8.4 + 14 steps x NVLink hop 3.4 = 56.0 us
+    # wire = 8 GiB / (369 / 1.75 GB/s) = 8589934592 x 1.75 / 369e3 us = 40737.7 us
+    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=1, algorithm="ring", **DGX_H100))
+    assert (r.algorithm, r.protocol, r.bound) == ("ring", "Simple", "nvlink")
     assert r.peak_busbw_gbs == pytest.approx(369.0)
-    assert r.latency_us == pytest.approx(15.0)
+    assert r.latency_us == pytest.approx(56.0)
     assert r.bandwidth_time_us == pytest.approx(8 * GIB * 1.75 / 369e3)
-    assert r.algbw_gbs == pytest.approx(210.78, abs=0.01)
-    assert r.busbw_gbs == pytest.approx(368.86, abs=0.01)
-    assert r.bound == "nvlink"
+    # busbw = 1.75 x 8 GiB / (40737.7 + 56.0) us = 368.49 GB/s
+    assert r.busbw_gbs == pytest.approx(368.49, abs=0.01)
 
 
-def test_multi_node_is_network_bound_worked_by_hand() -> None:
-    # 4 nodes x 8 GPUs, 400 Gb/s NIC per GPU: the rings spread over all 8 rails, so the node's NICs work in
-    # parallel: 8 x 400 / 8 = 400 GB/s x 0.85 = 340 GB/s < NVLink 369 -> network bound
-    # n = 32: steps 2 x 31 = 62, of which 2 x (4 - 1) = 6 cross the network
-    # latency = 6.6 + 56 x 0.6 + 6 x 2.7 = 6.6 + 33.6 + 16.2 = 56.4 us
-    r = expected_collective(CollectiveInput(message_bytes=4 * GIB, nodes=4, nic_gbps_per_gpu=400, **DGX_H100))
+def test_single_node_nvls_worked_by_hand() -> None:
+    # NVLS: algbw 450 x 0.61 = 274.5 GB/s, latency 23 us (NCCL hwLat NVLink NVLS); 8 GiB: busbw = 1.75 x
+    # 8589934592 / (23 + 31292.6) us / 1e3 = 480.0 GB/s: above the 369 GB/s ring, the factor unchanged
+    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=1, nvls=True, **DGX_H100))
+    assert (r.algorithm, r.protocol) == ("nvls", "Simple")
+    assert r.busbw_factor == 1.75
+    assert r.latency_us == 23.0
+    assert r.peak_busbw_gbs == pytest.approx(274.5 * 1.75)
+    assert r.busbw_gbs == pytest.approx(480.0, abs=0.1)
+
+
+def test_multi_node_ring_worked_by_hand() -> None:
+    # 4 nodes x 8 GPUs, 400 Gb/s NIC per GPU on InfiniBand; ring forced, Simple
+    # network: 8 rails x 400 / 8 x 0.85 = 340 GB/s < NVLink 369 -> network bound
+    # n = 32: 62 steps, 2 x 4 = 8 across the network (NCCL 2.19+ counts 2 x nodes)
+    # latency = (8.4 + 54 x max(3.4, 3 x 1.0) + 8 x 14.0) x 1.4 plateau = (8.4 + 183.6 + 112) x 1.4 = 425.6 us
+    r = expected_collective(
+        CollectiveInput(
+            message_bytes=4 * GIB, nodes=4, nic_gbps_per_gpu=400, algorithm="ring", protocol="Simple", **DGX_H100
+        )
+    )
     assert r.peak_busbw_gbs == pytest.approx(340.0)
-    assert r.latency_us == pytest.approx(56.4)
+    assert r.latency_us == pytest.approx(425.6)
     assert r.bound == "network"
-    # bandwidth term = 4 GiB x (2 x 31 / 32) / 340 GB/s = 4294967296 x 1.9375 / 340e3 us = 24475.1 us
-    # busbw = 340 x 24475.1 / (24475.1 + 56.4) = 339.22 GB/s
-    assert r.busbw_gbs == pytest.approx(339.22, abs=0.01)
+    # wire = 4 GiB x 1.9375 / 340e3 = 24475.1 us; busbw = 340 x 24475.1 / (24475.1 + 425.6) = 334.19 GB/s
+    assert r.busbw_gbs == pytest.approx(334.19, abs=0.01)
     # 2:1 fabric oversubscription halves the network ceiling: 170 GB/s
     half = expected_collective(
-        CollectiveInput(message_bytes=4 * GIB, nodes=4, nic_gbps_per_gpu=400, fabric_oversubscription=2.0, **DGX_H100)
+        CollectiveInput(
+            message_bytes=4 * GIB,
+            nodes=4,
+            nic_gbps_per_gpu=400,
+            fabric_oversubscription=2.0,
+            algorithm="ring",
+            **DGX_H100,
+        )
     )
     assert half.peak_busbw_gbs == pytest.approx(170.0)
 
 
-def test_p4d_matches_the_published_effective_all_reduce_rate() -> None:
-    # reference-numbers aws.efa.generations: p4d, 4 x 100 Gb/s EFA for 8 A100, effective all-reduce 340 Gb/s.
-    # per GPU 400 / 8 = 50 Gb/s; node 8 x 50 = 400 Gb/s x 0.85 = 340 Gb/s = 42.5 GB/s (A100 NVLink 300 GB/s/dir)
-    r = expected_collective(
+def test_two_node_tree_ll_latency_worked_by_hand() -> None:
+    # tree/LL on 2 nodes: baseLat 6.8 + 2 x (7 x NVLink 0.6 + 1 x (network 5.0 + extra)) us
+    ib = expected_collective(CollectiveInput(message_bytes=8, nodes=2, nic_gbps_per_gpu=400, **DGX_H100))
+    assert (ib.algorithm, ib.protocol, ib.bound) == ("tree", "LL", "latency")
+    assert ib.latency_us == pytest.approx(6.8 + 2 * (4.2 + 5.0))
+    efa = expected_collective(
         CollectiveInput(
-            message_bytes=8 * GIB, nodes=16, gpus_per_node=8, nvlink_gbs_per_direction=300, nic_gbps_per_gpu=50
+            message_bytes=8, nodes=2, nic_gbps_per_gpu=400, network_latency_us=EFA_NETWORK_LATENCY_US, **DGX_H100
         )
     )
-    assert r.peak_busbw_gbs * 8 == pytest.approx(340.0)
-    assert r.bound == "network"
+    assert efa.latency_us == pytest.approx(6.8 + 2 * (4.2 + 5.0 + EFA_NETWORK_LATENCY_US[0]))
 
 
-def test_small_messages_are_latency_bound() -> None:
-    r = expected_collective(CollectiveInput(message_bytes=8, nodes=1, **DGX_H100))
-    assert r.bound == "latency"
-    assert r.time_us == pytest.approx(15.0, rel=1e-3)
+def test_protocol_switches_ll_then_ll128_then_simple() -> None:
+    # NCCL's order as messages grow: LL (lowest latency) -> LL128 -> Simple (full bandwidth)
+    for nodes, nvls in ((1, False), (2, False), (4, True)):
+        rows = collective_sweep(
+            CollectiveInput(message_bytes=8, nodes=nodes, nic_gbps_per_gpu=400, nvls=nvls, **DGX_H100),
+            max_bytes=16 * GIB,
+        )
+        order = [("LL", "LL128", "Simple").index(r.protocol) for r in rows]
+        assert order == sorted(order), (nodes, [r.protocol for r in rows])
+        assert rows[0].protocol == "LL" and rows[-1].protocol == "Simple"
+        assert "LL128" in {r.protocol for r in rows}
 
 
-def test_fast_nic_leaves_nvlink_as_the_bound() -> None:
-    # 8 x 800 Gb/s / 8 x 0.85 = 680 GB/s > NVLink 369: NVLink bounds the ring
-    r = expected_collective(CollectiveInput(message_bytes=8 * GIB, nodes=2, nic_gbps_per_gpu=800, **DGX_H100))
-    assert r.bound == "nvlink"
+def test_algorithm_selection() -> None:
+    small = {"message_bytes": 8, "nic_gbps_per_gpu": 400, **DGX_H100}
+    big = {**small, "message_bytes": 8 * GIB}
+    # one node: ring for small messages; NVLS for large when the NVSwitch has it
+    assert expected_collective(CollectiveInput(nodes=1, nvls=True, **small)).algorithm == "ring"
+    assert expected_collective(CollectiveInput(nodes=1, nvls=True, **big)).algorithm == "nvls"
+    # several nodes: the tree's log2(nodes) latency wins small messages
+    assert expected_collective(CollectiveInput(nodes=16, **small)).algorithm == "tree"
+    # 2 nodes with NVLS: the NVLS tree crosses the network once each way -> busbw above the NIC rate
+    two = expected_collective(CollectiveInput(nodes=2, nvls=True, **big))
+    assert two.algorithm == "nvls_tree" and two.busbw_gbs > 400
+    # SHARP switches reduce: each node sends S once -> above the ring's 340 GB/s NIC-bound busbw
+    sharp = expected_collective(CollectiveInput(nodes=4, nvls=True, in_network_reduction=True, **big))
+    ring = expected_collective(CollectiveInput(nodes=4, algorithm="ring", **big))
+    assert sharp.algorithm == "collnet" and sharp.busbw_gbs > ring.busbw_gbs
+    # only all_reduce has tree, NVLS and CollNet; all_to_all is point-to-point
+    for op in ("all_gather", "reduce_scatter", "broadcast", "reduce"):
+        r = expected_collective(CollectiveInput(op=op, nodes=4, nvls=True, in_network_reduction=True, **big))
+        assert r.algorithm == "ring", op
+    assert expected_collective(CollectiveInput(op="all_to_all", nodes=4, **big)).algorithm == "p2p"
+
+
+def test_all_to_all_worked_by_hand() -> None:
+    # 2 nodes x 8 GPUs: each GPU sends 7/16 of S over NVLink (369 GB/s) and 8/16 through its own NIC
+    # (400 / 8 x 0.85 = 42.5 GB/s): the NIC bounds it, algbw = 42.5 / 0.5 = 85 GB/s, busbw peak 85 x 15/16
+    r = expected_collective(
+        CollectiveInput(op="all_to_all", message_bytes=2 * GIB, nodes=2, nic_gbps_per_gpu=400, **DGX_H100)
+    )
+    assert (r.algorithm, r.bound) == ("p2p", "network")
+    assert r.peak_busbw_gbs == pytest.approx(85 * 15 / 16)
+
+
+def test_broadcast_and_reduce_ring_latency() -> None:
+    # NCCL: base + nsteps x hop with nsteps = n for broadcast and reduce; LL on one node: 6.6 + 8 x 0.6
+    ops: tuple[CollectiveOp, ...] = ("broadcast", "reduce")
+    for op in ops:
+        r = expected_collective(CollectiveInput(op=op, message_bytes=8, nodes=1, **DGX_H100))
+        assert r.protocol == "LL"
+        assert r.latency_us == pytest.approx(6.6 + 8 * 0.6)
 
 
 def test_one_gpu_per_node_ignores_nvlink() -> None:
     r = expected_collective(
         CollectiveInput(message_bytes=GIB, nodes=4, gpus_per_node=1, nvlink_gbs_per_direction=1, nic_gbps_per_gpu=400)
     )
+    # no NVLink peer: the ring's busbw is the GPU's own NIC, 400 / 8 x 0.85 = 42.5 GB/s
+    assert (r.algorithm, r.protocol, r.bound) == ("ring", "Simple", "network")
     assert r.peak_busbw_gbs == pytest.approx(42.5)
-    assert r.bound == "network"
 
 
 def test_sweep_matches_nccl_tests_default_range() -> None:
@@ -131,9 +219,15 @@ def test_sweep_with_custom_range() -> None:
         ({"nvlink_gbs_per_direction": -1}, "nvlink_gbs_per_direction"),
         ({"nodes": 2, "nic_gbps_per_gpu": 400, "fabric_oversubscription": 0.5}, "fabric_oversubscription"),
         ({"nvlink_efficiency": 1.2}, "nvlink_efficiency"),
+        ({"nvls_efficiency": 0}, "nvls_efficiency"),
         ({"network_efficiency": 0}, "network_efficiency"),
-        ({"alpha_network_us": -1}, "alpha_network_us"),
+        ({"network_latency_us": (0, -1, 0)}, "network_latency_us"),
+        ({"peer_latency_us": -1}, "peer_latency_us"),
         ({"op": "alltoallv"}, "op"),
+        ({"algorithm": "nvls"}, "algorithm"),  # no NVLS without nvls=True
+        ({"algorithm": "tree"}, "algorithm"),  # no tree on one node
+        ({"algorithm": "nvls", "nvls": True, "protocol": "LL"}, "algorithm"),  # NVLS runs Simple only
+        ({"op": "all_gather", "algorithm": "tree", "nodes": 2, "nic_gbps_per_gpu": 400}, "algorithm"),
     ],
 )
 def test_bad_input(kwargs: dict[str, Any], field: str) -> None:
@@ -161,13 +255,13 @@ def test_bad_sweep(kwargs: dict[str, int], field: str) -> None:
 @given(n=st.integers(2, 100_000))
 def test_busbw_factor_identities(n: int) -> None:
     assert busbw_factor("all_reduce", n) == pytest.approx(2 * busbw_factor("all_gather", n))
-    assert busbw_factor("reduce_scatter", n) == busbw_factor("all_gather", n)
-    assert busbw_factor("broadcast", n) == 1.0
+    assert busbw_factor("reduce_scatter", n) == busbw_factor("all_gather", n) == busbw_factor("all_to_all", n)
+    assert busbw_factor("broadcast", n) == busbw_factor("reduce", n) == 1.0
     assert 0.5 <= busbw_factor("all_gather", n) < 1.0
     assert 1.0 <= busbw_factor("all_reduce", n) < 2.0
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=60)
 @given(
     op=st.sampled_from(OPS),
     size=st.integers(1, 2**36),
@@ -175,21 +269,26 @@ def test_busbw_factor_identities(n: int) -> None:
     gpn=st.integers(1, 8),
     nic=st.sampled_from([100.0, 200.0, 400.0, 800.0]),
     oversub=st.sampled_from([1.0, 2.0, 4.0]),
+    nvls=st.booleans(),
+    sharp=st.booleans(),
 )
-def test_result_identities(op: CollectiveOp, size: int, nodes: int, gpn: int, nic: float, oversub: float) -> None:
+def test_result_identities(
+    op: CollectiveOp, size: int, nodes: int, gpn: int, nic: float, oversub: float, nvls: bool, sharp: bool
+) -> None:
     if nodes * gpn < 2:
         return
-    r = expected_collective(
-        CollectiveInput(
-            op=op,
-            message_bytes=size,
-            nodes=nodes,
-            gpus_per_node=gpn,
-            nvlink_gbs_per_direction=450,
-            nic_gbps_per_gpu=nic,
-            fabric_oversubscription=oversub,
-        )
+    inp = CollectiveInput(
+        op=op,
+        message_bytes=size,
+        nodes=nodes,
+        gpus_per_node=gpn,
+        nvlink_gbs_per_direction=450,
+        nic_gbps_per_gpu=nic,
+        fabric_oversubscription=oversub,
+        nvls=nvls,
+        in_network_reduction=sharp,
     )
+    r = expected_collective(inp)
     assert r.busbw_gbs == pytest.approx(r.algbw_gbs * r.busbw_factor)
     assert r.busbw_factor == busbw_factor(op, nodes * gpn)
     assert r.time_us == pytest.approx(r.latency_us + r.bandwidth_time_us)
@@ -197,3 +296,10 @@ def test_result_identities(op: CollectiveOp, size: int, nodes: int, gpn: int, ni
     assert r.algbw_gbs == pytest.approx(size / r.time_us / 1e3)
     if nodes == 1:
         assert r.bound in ("latency", "nvlink")
+    # the pick is the fastest: forcing any other algorithm is never faster
+    for algo in ("ring", "tree", "nvls", "nvls_tree", "collnet", "p2p"):
+        try:
+            forced = expected_collective(inp.model_copy(update={"algorithm": algo}))
+        except InputError:
+            continue
+        assert forced.time_us >= r.time_us * (1 - 1e-9)
