@@ -81,8 +81,9 @@ def test_just_over_the_two_tier_boundary_worked_by_hand() -> None:
 
 # NVIDIA DGX SuperPOD H100 RA, Network Fabrics, "Table 4. Compute fabric component count":
 # https://docs.nvidia.com/dgx-superpod/reference-architecture-scalable-infrastructure-h100/latest/network-fabrics.html
-# SU = 32 nodes, one node slot per SU goes to UFM, so node counts are 31/63/95/127. The RA's
-# "compute and UFM" cable column (252/508/764/1020) = our node-leaf cables + 4 UFM ports.
+# SU = 32 nodes, one node slot of the first SU goes to UFM, so node counts are 31/63/95/127. The RA's
+# "compute and UFM" cable column (252/508/764/1020) = node-leaf cables with the 4 UFM ports (two UFM
+# appliances, two ports each; Table 8 of the same RA: "4 NDR Cables, 200 Gbps, UFM to leaf ports").
 H100_TABLE_4 = [
     # (SUs, nodes, leaf, spine, compute+UFM cables, spine-leaf cables)
     (1, 31, 8, 4, 252, 256),
@@ -96,10 +97,33 @@ H100_TABLE_4 = [
 def test_dgx_superpod_h100_table_4(
     sus: int, nodes: int, leaf: int, spine: int, compute_ufm_cables: int, leaf_spine: int
 ) -> None:
-    s = fat_tree(nodes=nodes, gpus_per_node=8, link_gbps=400, switch_radix=64, scalable_unit_nodes=32)
+    s = fat_tree(nodes=nodes, gpus_per_node=8, link_gbps=400, switch_radix=64, scalable_unit_nodes=32, ufm_ports=4)
     assert (s.tiers, s.scalable_units, s.leaf, s.spine, s.core) == (2, sus, leaf, spine, 0)
-    assert s.node_leaf_cables + 4 == compute_ufm_cables
+    assert s.node_leaf_cables == compute_ufm_cables
+    assert (s.endpoints, s.ufm_ports) == (nodes * 8, 4)
     assert s.leaf_spine_cables == leaf_spine
+
+
+def test_ufm_ports_need_a_free_node_slot() -> None:
+    # A full SU (32 nodes) leaves no leaf port for the UFM: the RA removes one DGX (31 in the first SU).
+    with pytest.raises(InputError) as info:
+        fat_tree(nodes=32, gpus_per_node=8, link_gbps=400, switch_radix=64, scalable_unit_nodes=32, ufm_ports=4)
+    assert info.value.problems[0].field == "ufm_ports"
+    assert "remove a node" in info.value.problems[0].message
+
+
+def test_h100_superpod_compute_transceivers_held_out() -> None:
+    # HELD OUT, H100 RA Table 8 (4 SU, 127 nodes): "508 System OSFP Transceivers" (twin-port, in the DGX) and
+    # "1536 Switch OSFP Transceivers" (leaf and spine). Twin-port optics on every link: node side 1016
+    # links / 2 = 508 in the DGX + 508 on the leaves, leaf-spine 1024 x 2 ends / 2 = 1024, UFM 4 ports / 2
+    # = 2 on the leaves -> 1534 switch-side (model) vs 1536 published (48 switches x 32 cages), ratio 0.9987.
+    s = fat_tree(nodes=127, gpus_per_node=8, link_gbps=400, switch_radix=64, scalable_unit_nodes=32, ufm_ports=4,
+                 links_per_transceiver=2)  # fmt: skip
+    system_side = s.endpoints // 2
+    assert system_side == 508
+    switch_side = s.transceivers - system_side - 4 // 2  # less the UFM appliances' own transceivers
+    assert switch_side == 1534
+    assert switch_side / 1536 == pytest.approx(1.0, abs=0.002)
 
 
 # NVIDIA DGX SuperPOD B200 RA, DGX SuperPOD Architecture, larger-configuration table (QM9700, NDR, SU = 32):

@@ -28,7 +28,12 @@ The rules, and where they come from
   With two or more rails even one SU needs spines, because "traffic between nodes, or between rails,
   traverses the spine layer" (H100 RA); a spine-less "rail-only" fabric is not modelled.
 * **Oversubscription** is applied at the leaf only; spines and cores are non-blocking.
-* **Cables and optics.** Node-leaf cables = installed endpoints; leaf-spine = ``leaf x up`` (all
+* **UFM ports.** The InfiniBand fabric manager (UFM appliances, an HA pair with two ports each in the
+  SuperPOD RAs) takes leaf ports like a node: "a DGX system must be removed to accommodate for UFM
+  connectivity" (H100 RA, Table 4 footnote). ``ufm_ports`` must fit in the leaf ports the nodes leave free,
+  and the node-side cable count includes them, as the RA's "Compute and UFM" column does (31 nodes x 8
+  + 4 = 252 for one SU).
+* **Cables and optics.** Node-leaf cables = installed endpoints + UFM ports; leaf-spine = ``leaf x up`` (all
   uplinks of every provisioned leaf); spine-core = ``spine x spine_up``. An optical link needs a
   transceiver at each end; DAC (copper) and AOC (optics bonded to the cable) need none bought
   separately. ``links_per_transceiver=2`` models twin-port OSFP (2x400G NDR in one cage).
@@ -102,6 +107,7 @@ class FabricSizingInput(FrozenModel):
     node_leaf_media: LinkMedia = "optical"
     switch_link_media: LinkMedia = "optical"
     links_per_transceiver: int = 1
+    ufm_ports: int = 0
 
     @model_validator(mode="after")
     def _check(self) -> FabricSizingInput:
@@ -128,6 +134,7 @@ class FabricSizingInput(FrozenModel):
             )
         require_at_least("oversubscription", self.oversubscription, 1.0)
         require_int_at_least("links_per_transceiver", self.links_per_transceiver, 1)
+        require_int_at_least("ufm_ports", self.ufm_ports, 0)
         down, _ = leaf_port_split(self.switch_radix, self.oversubscription)
         if self.scalable_unit_nodes is not None:
             require_int_at_least("scalable_unit_nodes", self.scalable_unit_nodes, 1)
@@ -137,6 +144,16 @@ class FabricSizingInput(FrozenModel):
                     f"(node-facing ports of a radix-{self.switch_radix} leaf at "
                     f"{self.oversubscription:g}:1), got {self.scalable_unit_nodes}",
                     field="scalable_unit_nodes",
+                )
+        if self.ufm_ports:
+            su = self.scalable_unit_nodes if self.scalable_unit_nodes is not None else down
+            free = math.ceil(self.nodes / su) * su * self.gpus_per_node - self.nodes * self.gpus_per_node
+            if self.ufm_ports > free:
+                raise InputError(
+                    f"{self.ufm_ports} UFM ports need free leaf ports, but {self.nodes} nodes leave {free} of the "
+                    f"provisioned scalable units' node ports free; remove a node (the SuperPOD RAs run 31 per "
+                    f"first SU) or count no UFM ports",
+                    field="ufm_ports",
                 )
         return self
 
@@ -148,6 +165,7 @@ class FabricSizing(FrozenModel):
     nodes: int
     rails: int
     endpoints: int
+    ufm_ports: int = 0
     link_gbps: float
     switch_radix: int
     scalable_unit_nodes: int
@@ -262,7 +280,7 @@ def size_fat_tree(inp: FabricSizingInput) -> FabricSizing:
         core = spines_per_pod * _even_spines(pods, spine_up_3, radix)
         spine_core_cables = spine * spine_up_3
 
-    node_leaf_cables = endpoints
+    node_leaf_cables = endpoints + inp.ufm_ports
     cables_total = node_leaf_cables + leaf_spine_cables + spine_core_cables
     per = inp.links_per_transceiver
     transceivers = _transceivers(node_leaf_cables, inp.node_leaf_media, per) + _transceivers(
@@ -283,6 +301,7 @@ def size_fat_tree(inp: FabricSizingInput) -> FabricSizing:
         nodes=inp.nodes,
         rails=rails,
         endpoints=endpoints,
+        ufm_ports=inp.ufm_ports,
         link_gbps=inp.link_gbps,
         switch_radix=radix,
         scalable_unit_nodes=su_nodes,
