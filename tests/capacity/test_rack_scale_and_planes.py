@@ -58,3 +58,23 @@ def test_reference_h100_infiniband_fabric_has_no_nic_warning() -> None:
     e = estimate_design(fixture_design("small.yaml"))
     assert not [x for x in e.findings if x.code == "capacity-nic-slower-than-link"]
     assert e.fabric_estimate("ib").planes == 1
+
+
+def test_onprem_infiniband_fabric_reports_the_whole_superpod() -> None:
+    # small.yaml: 4 DGX H100 on QM9700 at a colo hall rated 40 kW per rack -> one SU provisioned; the
+    # UFM pair takes 4 of the 28 free node ports; the bill is listed, not added to the site's totals.
+    e = estimate_design(fixture_design("small.yaml"))
+    f = e.fabric_estimate("ib")
+    b = f.superpod
+    assert b is not None
+    assert (b.nodes, b.compute_ufm_ports, b.ufm_appliances, b.management_servers) == (4, 4, 4, 4)
+    assert b.compute.switches_total == f.switches == 12
+    assert b.compute_racks == 2  # 3 DGX H100 per 40 kW rack, as the site's own rack count
+    assert "whole SuperPOD (DGX SuperPOD RA rules)" in f.explain["superpod"]
+    assert e.site("hall").racks == 3  # unchanged: compute 2 + network 1
+
+
+def test_rack_scale_and_cloud_fabrics_have_no_superpod_bill() -> None:
+    assert estimate_design(fixture_design("rack_scale_gb200_su.yaml")).fabric_estimate("ib").superpod is None
+    assert estimate_design(fixture_design("small.yaml")).fabric_estimate("efa").superpod is None
+    assert estimate_design(fixture_design("ethernet_twin_plane_b300.yaml")).fabric_estimate("eth").superpod is None

@@ -7,6 +7,10 @@
 * EFA fabrics are the provider's: :func:`~aifab.models.cloud_fabric` per pool, no switch counts.
 * A fat tree the model cannot build (too many leaves for three tiers, a scalable unit larger than a leaf)
   becomes a ``capacity-fabric-unbuildable`` finding with the alternatives that do build.
+* Whole SuperPOD: an InfiniBand fabric at an on-prem or colo site, over node models that are not
+  rack-scale, also gets :func:`~aifab.models.superpod.size_superpod` — storage, in-band and out-of-band
+  fabrics, UFM pairs, management servers and racks by the DGX SuperPOD RA rules — reported with the
+  fabric (``superpod``) and not added to the site's power or rack totals.
 * NICs: a node model whose compute NICs give a GPU less than ``link_gbps`` is a
   ``capacity-nic-slower-than-link`` warning (its ports run at the NIC's speed). On a ``roce`` fabric a NIC
   that is a whole multiple of ``link_gbps`` (800G on a 400G fabric) runs one link into each of
@@ -22,6 +26,7 @@ from aifab.errors import InputError
 from aifab.models import CloudFabric, FabricSizing, FabricSizingInput, cloud_fabric, size_fat_tree
 from aifab.models.ethernet import MultiPlaneInput, MultiPlaneSizing, size_multiplane
 from aifab.models.fabric import MIN_SWITCH_RADIX
+from aifab.models.superpod import SuperPodBom, SuperPodInput, size_superpod
 
 from ._context import Context
 from ._format import num
@@ -239,6 +244,7 @@ def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> 
     explain["switch_power_kw"] = (
         f"{s.switches_total:,} switches x {num(sw.max_power_w / 1000)} kW ({sw.name} max) = {num(power)} kW"
     )
+    superpod = _superpod(ctx, fabric, site, pools, s, sw, explain, notes)
     return FabricEstimate(
         id=fabric.id,
         technology=fabric.technology,
@@ -265,7 +271,68 @@ def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> 
         switch_rack_units=s.switches_total * sw.rack_units,
         explain=explain,
         notes=tuple(notes),
+        superpod=superpod,
     )
+
+
+def _superpod(
+    ctx: Context,
+    fabric: Fabric,
+    site_id: str | None,
+    pools: list[PoolEstimate],
+    s: FabricSizing,
+    sw: Switch,
+    explain: dict[str, str],
+    notes: list[str],
+) -> SuperPodBom | None:
+    """The whole-SuperPOD bill of materials around an on-prem InfiniBand compute fabric, when it applies."""
+    site = ctx.index.site_of(site_id) if site_id else None
+    if fabric.technology != "infiniband" or site is None or site.provider not in ("onprem", "colo"):
+        return None
+    models = [hw.node_model for p in pools if (hw := ctx.hardware.get(p.id)) is not None]
+    if not models or any(nm is None or nm.rack_scale is not None for nm in models) or fabric.oversubscription != 1:
+        return None
+    from ._sites import cooling_limit  # the site's rack limit; _sites does not import this module
+
+    limit = ctx.options.rack_power_kw or cooling_limit(ctx, site).kw_per_rack
+    if limit is None:
+        return None
+    node_kw = max(p.node_power_kw for p in pools)
+    node_u = max(p.node_rack_units or 1 for p in pools)
+    free = s.scalable_units * s.scalable_unit_nodes - s.nodes
+    base = {
+        "scalable_units": s.scalable_units,
+        "nodes": s.nodes,
+        "su_nodes": s.scalable_unit_nodes,
+        "gpus_per_node": s.rails,
+        "link_gbps": s.link_gbps,
+        "switch_radix": s.switch_radix,
+        "node_kw": node_kw,
+        "node_rack_units": node_u,
+        "rack_power_kw": max(limit, node_kw),
+        "ib_switch_kw": sw.max_power_w / 1000,
+        "ib_switch_rack_units": sw.rack_units,
+    }
+    if not free:
+        base["ufm_ports_per_appliance"] = 0
+        notes.append(
+            "the compute UFM pair needs leaf ports, but the nodes fill every provisioned scalable unit: the "
+            "SuperPOD RAs leave one node slot of the first SU for it (31 of 32); its ports are not counted"
+        )
+    try:
+        b = size_superpod(SuperPodInput.model_validate(base))
+    except InputError as exc:
+        notes.append(f"no SuperPOD bill of materials: {exc.message}")
+        return None
+    explain["superpod"] = (
+        f"whole SuperPOD (DGX SuperPOD RA rules): compute {b.compute.switches_total:,} + storage "
+        f"{b.storage_switches:,} ({b.storage_node_leaves} node leaves, {b.storage_device_leaves} storage leaves, "
+        f"{b.storage_spines} spines) + in-band {b.inband_switches:,} + out-of-band {b.oob_switches:,} = "
+        f"{b.fabric_switches:,} switches; {b.ufm_appliances} UFM appliances, {b.management_servers} management "
+        f"servers; {b.compute_racks:,} compute + {b.management_racks:,} management racks = {b.racks:,}, "
+        f"{b.pdus:,} PDUs (not in the site's power or rack totals)"
+    )
+    return b
 
 
 def _power_note(sw: Switch, notes: list[str]) -> None:
@@ -305,7 +372,7 @@ def _planes(ctx: Context, fabric: Fabric, pools: list[PoolEstimate], notes: list
     if fabric.technology != "roce" or not rates or len(set(rates)) > 1:
         return 1
     ratio = float(rates[0]) / float(fabric.link_gbps)
-    planes = int(round(ratio))
+    planes = round(ratio)
     if planes < 2 or abs(ratio - planes) > 1e-9:
         return 1
     notes.append(

@@ -130,7 +130,8 @@ def _grid(ctx: Context, site: Site) -> Grid:
     return Grid(None, None)
 
 
-def _cooling_limit(ctx: Context, site: Site) -> CoolingLimit:
+def cooling_limit(ctx: Context, site: Site) -> CoolingLimit:
+    """The kW per rack a site takes: its ``max_kw_per_rack``, else its cooling type's figure."""
     if site.max_kw_per_rack is not None:
         return CoolingLimit(site.max_kw_per_rack, "site max_kw_per_rack")
     if site.cooling is not None:
@@ -524,7 +525,7 @@ def _onprem_racks(
 ) -> Racks:
     """Compute racks per node-model group at the site's cooling limit, plus network racks by switch U and kW."""
     o = ctx.options
-    limit = _cooling_limit(ctx, site)
+    limit = cooling_limit(ctx, site)
     detail = _rack_groups(ctx, site, pools, pue, limit.kw_per_rack, limit.source)
     if limit.kw_per_rack is None:
         notes.append("no cooling or max_kw_per_rack: racks are not counted")

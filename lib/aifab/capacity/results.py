@@ -22,6 +22,7 @@ from aifab.models import (
     VectorDbSizing,
 )
 from aifab.models.serving import ServingCapacity
+from aifab.models.superpod import SuperPodBom
 
 from .options import Assumption, EstimateOptions
 
@@ -199,6 +200,9 @@ class FabricEstimate(_Result):
     notes: tuple[str, ...] = ()
     planes: int = 1
     """Independent planes (multi-plane Ethernet, e.g. Spectrum-X twin-plane); ``sizing`` is one plane's tree."""
+    superpod: SuperPodBom | None = None
+    """An on-prem InfiniBand fabric's whole-SuperPOD bill of materials (storage, in-band and OOB fabrics, UFM,
+    management servers and racks, by the DGX SuperPOD RA rules); not added to the site's power or racks."""
 
 
 class FabricTotals(_Result):
