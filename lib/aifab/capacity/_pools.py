@@ -6,7 +6,9 @@
   accelerator ``intra_node_gbs`` / 2 (``pcie_gbs_per_direction`` when the catalogue has none); per-GPU NIC =
   instance ``efa_gbps_total`` / accelerators (``network_gbps`` without EFA), or node model
   ``compute_nics x compute_nic_gbps`` / accelerators, capped at the fabric's ``link_gbps`` for fat trees;
-  oversubscription from the linked fabric.
+  oversubscription from the linked fabric; NVLink SHARP on NVLink 4/5 NVSwitch nodes, SHARP when the fabric
+  has ``in_network_reduction``, EFA's fitted latencies on EFA. Each figure names the NCCL algorithm and
+  protocol it assumes. No figures across nodes without a fabric or with placement spread / partition.
 * Storage: reads needed = GPUs x ``data_read_gbs_per_gpu``; checkpoint writes = parameters x
   ``checkpoint_bytes_per_parameter`` / ``checkpoint_write_target_s``; available = the sum over mounted file
   systems (each pool's check assumes a shared file system's whole throughput is its own).
@@ -47,6 +49,7 @@ from aifab.models import (
     pool_compute,
     training_time,
 )
+from aifab.models.collectives import EFA_NETWORK_LATENCY_US
 
 from ._context import Context, Hardware, located
 from ._format import num
@@ -65,6 +68,10 @@ from .results import (
 _GIB = 2**30
 PowerBasis = Literal["node-model-max", "instance-max", "estimate-from-tdp"]
 _FALLBACK_DTYPES: tuple[Precision, ...] = ("bf16", "fp16")
+# Scale-up links of NVSwitch systems with NVLink SHARP (NVLS): H100/H200 (NVLink 4), B200/GB200 (NVLink 5).
+_NVLS_LINKS = frozenset({"nvlink4", "nvlink5"})
+# Placements that put a pool's nodes in different racks or partitions, not one cluster placement group.
+_SPREAD_PLACEMENTS = frozenset({"spread", "partition"})
 # The collective model's own efficiency defaults, quoted in explanations (not re-stated here).
 _EFFICIENCY = (
     float(CollectiveInput.model_fields["nvlink_efficiency"].default),
@@ -174,23 +181,39 @@ def _nic_gbps_per_gpu(hw: Hardware, fabric: Fabric | None) -> NicRate:
     return NicRate(rate, how)
 
 
-def _allreduce(
-    ctx: Context, nodes: int, per_node: int, nvlink: float, nic: float | None, oversub: float, size: int
-) -> CollectiveResult:
+@dataclass(frozen=True)
+class CollectiveShape:
+    """What the collective model needs of a pool: ranks, links, and the NVLS / SHARP / EFA it can use."""
+
+    nodes: int
+    per_node: int
+    nvlink_gbs: float
+    nic_gbps: float | None
+    oversubscription: float
+    nvls: bool
+    sharp: bool
+    efa: bool
+
+
+def _allreduce(ctx: Context, shape: CollectiveShape, size: int) -> CollectiveResult:
     """One expected all-reduce; pools of the same shape share the result (designs repeat pools a lot)."""
-    key = ("allreduce", nodes, per_node, nvlink, nic, oversub, size)
+    key = ("allreduce", shape, size)
     hit = ctx.memo.get(key)
     if isinstance(hit, CollectiveResult):
         return hit
+    multi = shape.nodes > 1
     result = expected_collective(
         CollectiveInput(
             op="all_reduce",
             message_bytes=size,
-            nodes=nodes,
-            gpus_per_node=per_node,
-            nvlink_gbs_per_direction=nvlink,
-            nic_gbps_per_gpu=nic if nodes > 1 else None,
-            fabric_oversubscription=oversub,
+            nodes=shape.nodes,
+            gpus_per_node=shape.per_node,
+            nvlink_gbs_per_direction=shape.nvlink_gbs,
+            nic_gbps_per_gpu=shape.nic_gbps if multi else None,
+            fabric_oversubscription=shape.oversubscription,
+            nvls=shape.nvls,
+            in_network_reduction=shape.sharp and multi,
+            network_latency_us=EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
         )
     )
     ctx.memo[key] = result
@@ -199,7 +222,13 @@ def _allreduce(
 
 def _point(r: CollectiveResult) -> AllReducePoint:
     return AllReducePoint(
-        message_bytes=r.message_bytes, time_us=r.time_us, algbw_gbs=r.algbw_gbs, busbw_gbs=r.busbw_gbs, bound=r.bound
+        message_bytes=r.message_bytes,
+        time_us=r.time_us,
+        algbw_gbs=r.algbw_gbs,
+        busbw_gbs=r.busbw_gbs,
+        bound=r.bound,
+        algorithm=r.algorithm,
+        protocol=r.protocol,
     )
 
 
@@ -632,35 +661,55 @@ def _gpu_collectives(
     busbw_1g = None
     if gpus < 2:
         notes.append("one GPU: no collective to expect")
+    elif pool.node_count > 1 and fabric is None:
+        # Nodes with no fabric between them talk over the VPC / management network: no nccl-tests figure
+        # published for that to hold a multi-node all-reduce against.
+        notes.append(f"no fabric linked (field 'fabric'): no all-reduce figures across its {pool.node_count} nodes")
+    elif pool.node_count > 1 and pool.placement in _SPREAD_PLACEMENTS:
+        notes.append(
+            f"placement {pool.placement!r} spreads the nodes over racks or partitions: no all-reduce figures "
+            "across nodes (the published sweeps are of nodes in one cluster placement group)"
+        )
     elif pool.node_count > 1 and nic is None:
         notes.append("no NIC rate known for the nodes: collectives across nodes not estimated")
     else:
-        args = (pool.node_count, hw.per_node, scale_up, nic, oversub)
-        key = ("sweep", *args)
+        efa = fabric is not None and fabric.technology == "efa"
+        efa = efa or (hw.instance is not None and hw.instance.efa_gbps_total > 0)
+        shape = CollectiveShape(
+            nodes=pool.node_count,
+            per_node=hw.per_node,
+            nvlink_gbs=scale_up,
+            nic_gbps=nic,
+            oversubscription=oversub,
+            # NVLink SHARP: NVSwitch systems of NVLink 4 (Hopper) and later
+            nvls=link in _NVLS_LINKS and hw.per_node > 1,
+            sharp=fabric is not None and fabric.in_network_reduction,
+            efa=efa,
+        )
+        key = ("sweep", shape)
         cached = ctx.memo.get(key)
         if isinstance(cached, tuple):
             sweep = cached
         else:
-            sweep = tuple(_point(_allreduce(ctx, *args, size)) for size in o.allreduce_sweep_bytes)
+            sweep = tuple(_point(_allreduce(ctx, shape, size)) for size in o.allreduce_sweep_bytes)
             ctx.memo[key] = sweep
-        one = _allreduce(ctx, *args, _GIB)
+        one = _allreduce(ctx, shape, _GIB)
         busbw_1g = one.busbw_gbs
         nv_eff, net_eff = _EFFICIENCY
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
         if pool.node_count > 1 and nic is not None:
-            wire = (
-                f"min({wire}, {hw.per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / "
-                f"{num(oversub)}:1 oversubscription)"
+            wire += (
+                f", {hw.per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription"
             )
         explain["allreduce_busbw_gbs_1gib"] = (
-            f"ring all-reduce of 1 GiB over {gpus:,} ranks: bus bandwidth peak {wire} = "
-            f"{num(one.peak_busbw_gbs)} GB/s, "
-            f"latency {num(one.latency_us)} us + {num(one.bandwidth_time_us)} us on the wire -> busbw "
-            f"{num(one.busbw_gbs)} GB/s ({link if one.bound == 'nvlink' else one.bound}-bound)"
+            f"all-reduce of 1 GiB over {gpus:,} ranks, NCCL's fastest algorithm by its tuner: {one.algorithm} / "
+            f"{one.protocol} (links {wire}{', NVLink SHARP' if shape.nvls else ''}"
+            f"{', SHARP in the switches' if shape.sharp else ''}{', EFA latencies' if shape.efa else ''}): "
+            f"peak busbw {num(one.peak_busbw_gbs)} GB/s, latency {num(one.latency_us)} us + "
+            f"{num(one.bandwidth_time_us)} us on the wire -> busbw {num(one.busbw_gbs)} GB/s "
+            f"({link if one.bound == 'nvlink' else one.bound}-bound)"
         )
         explain["nic_gbps_per_gpu"] = f"{nic_how} = {num(nic)} Gb/s" if nic is not None else nic_how
-    if fabric is not None and fabric.in_network_reduction:
-        notes.append("in-network reduction (SHARP/NVLS) can beat the ring estimate; the ring is the floor")
     return GpuCollectives(link, scale_up, nic, oversub, sweep, busbw_1g)
 
 

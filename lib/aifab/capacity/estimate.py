@@ -59,7 +59,8 @@ _NOTES = (
     "energy and carbon.",
     "Not priced: managed services (FSx, S3, EKS ...), data transfer, support, on-prem hardware (capital cost), "
     "colocation fees and staff. Cloud prices are on-demand list prices with their as-of date.",
-    "Expected collective figures are NCCL ring estimates (alpha-beta model); storage figures assume read and "
+    "Expected collective figures follow NCCL's tuner (ring, tree, NVLS, SHARP; LL, LL128, Simple) calibrated "
+    "against published nccl-tests sweeps, each naming the algorithm it assumes; storage figures assume read and "
     "write at the file system's stated throughput.",
 )
 

@@ -21,6 +21,8 @@ from aifab.models import (
     TrainingEstimate,
     VectorDbSizing,
 )
+from aifab.models.collectives import Algorithm as CollectiveAlgorithm
+from aifab.models.collectives import Protocol as CollectiveProtocol
 from aifab.models.serving import ServingCapacity
 from aifab.models.superpod import SuperPodBom
 
@@ -62,13 +64,19 @@ class DtypeThroughput(_Result):
 
 
 class AllReducePoint(_Result):
-    """Expected nccl-tests all_reduce line for one message size across the whole pool."""
+    """Expected nccl-tests all_reduce line for one message size across the whole pool.
+
+    ``algorithm`` and ``protocol`` are the NCCL algorithm (ring, tree, nvls, nvls_tree, collnet) and protocol
+    (LL, LL128, Simple) the figure assumes: the fastest by NCCL's tuner (:mod:`aifab.models.collectives`).
+    """
 
     message_bytes: int
     time_us: float
     algbw_gbs: float
     busbw_gbs: float
     bound: Literal["latency", "nvlink", "network"]
+    algorithm: CollectiveAlgorithm
+    protocol: CollectiveProtocol
 
 
 class StorageFit(_Result):

@@ -184,7 +184,9 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
                 _num(p.gpus),
                 _num(p.expected.gemm_tflops_per_gpu, 1)
                 + (f" {p.expected.gemm_dtype}" if p.expected.gemm_dtype else ""),
-                _num(p.expected.allreduce_busbw_gbs_1gib, 1),
+                _num(p.expected.allreduce_busbw_gbs_1gib, 1)
+                # the NCCL algorithm / protocol the 1 GiB figure assumes (aifab.models.collectives)
+                + "".join(f" {a.algorithm}/{a.protocol}" for a in p.allreduce if a.message_bytes == 2**30),
                 f"{_num(st.read_gbs_needed, 1)} / {_num(st.read_gbs_available, 1)}",
                 f"{_num(st.write_gbs_needed, 1)} / {_num(st.write_gbs_available, 1)}",
                 _num(p.training.time_days, 1) if p.training else "—",
