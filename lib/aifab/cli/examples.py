@@ -74,7 +74,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "aifab init --template composite:eks_platform gpu-platform",
         "aifab init --list",
     ),
-    "bench": ("aifab bench",),
+    "bench": ("aifab bench run --local --quick --out bench-runs/laptop", "aifab bench verify bench-runs/laptop"),
+    "bench run": (
+        "aifab bench run --local --quick --out bench-runs/laptop",
+        "aifab bench run --local --suite gemm",
+        f"aifab bench run {_STACK} --env prod --out bench-runs/prod",
+    ),
+    "bench verify": (
+        "aifab bench verify bench-runs/laptop --plots bench-runs/laptop/plots",
+        f"aifab bench verify bench-runs/prod --design {_STACK} --env prod --output junit=bench.xml",
+        "aifab bench verify bench-runs/laptop --tolerance gemm=0.1 --output markdown=- --no-mlflow",
+    ),
 }
 
 

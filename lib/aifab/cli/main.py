@@ -78,6 +78,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "init_command",
         "Scaffold a stack folder DIR from a reference architecture or a composite.",
     ),
+    "bench": LazyCommand(
+        "aifab.cli.bench",
+        "bench_group",
+        "Run benchmark workloads and verify what they measure against the design's expected performance.",
+    ),
 }
 """Every command: name -> where it lives and its short help (the first sentence of its docstring)."""
 
