@@ -21,6 +21,7 @@ from aifab.design.design import Design
 from aifab.errors import Diagnostic, InputError
 from aifab.graph.build import DesignGraph, build_graph
 from aifab.graph.checks import structural_diagnostics
+from aifab.region_checks import region_diagnostics
 
 if TYPE_CHECKING:
     from aifab.catalogue import Catalogue, InstanceType, NodeModel
@@ -105,7 +106,9 @@ def validate(
 
 def catalogue_diagnostics(design: Design, catalogue: Catalogue) -> Iterator[Diagnostic]:
     """Every catalogue name a component uses must exist; derived hardware must agree with what is stated,
-    and a pool's instance type or node model must be of the pool's kind (GPU, other accelerator, CPU-only)."""
+    and a pool's instance type or node model must be of the pool's kind (GPU, other accelerator, CPU-only).
+    Sites must lie in their boundary's allowed regions and pools' instance types be offered in their region
+    (:mod:`aifab.region_checks`)."""
     for component in design.components:
         for field_name, section in component.catalogue_refs.items():
             value = getattr(component, field_name)
@@ -121,6 +124,7 @@ def catalogue_diagnostics(design: Design, catalogue: Catalogue) -> Iterator[Diag
                         category="input",
                     )
         yield from _hardware_consistency(component, catalogue)
+    yield from region_diagnostics(design, catalogue)
 
 
 # What each pool kind must run on: the family of its instance type's or node model's accelerator, or

@@ -185,6 +185,13 @@ class InstanceType(CatalogueEntry):
     """On-demand Linux USD per hour, by region code."""
     price_as_of: date | None = None
     price_source: Source | None = None
+    availability: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """Partition -> every region of it that offers the type (empty: none does). A partition listed here is
+    complete, so a pool in another of its regions is an error; partitions not listed are not checked."""
+
+    def offered_in(self) -> tuple[str, ...]:
+        """Regions known to offer the type: those with a price and those in ``availability``."""
+        return tuple(sorted({*self.prices, *(r for regions in self.availability.values() for r in regions)}))
 
     @property
     def cpu_only(self) -> bool:
