@@ -44,6 +44,7 @@ from aifab.bench.workloads._result import Clock, environment, fail, metric, resu
 WORKLOAD = "collective"
 OPS = ("all_reduce", "all_gather", "reduce_scatter", "broadcast", "all_to_all")
 _ELEMENT_BYTES = 4  # float32
+ARGV_ENV = "AIFAB_COLLECTIVES_ARGV"
 
 
 def busbw_factor(op: str, ranks: int) -> float:
@@ -114,6 +115,9 @@ def _launch(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Not a torchrun worker: run this module under torchrun and relay rank 0's result."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_lib_root(), env.get("PYTHONPATH", "")) if p)
+    # The workers get our arguments through the environment: torchrun's own parser would otherwise take
+    # abbreviations of its options from them (``--nproc`` is ambiguous with ``--nproc-per-node``).
+    env[ARGV_ENV] = json.dumps(list(argv))
     command = [
         sys.executable,
         "-m",
@@ -122,7 +126,6 @@ def _launch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         f"--nproc-per-node={args.nproc}",
         "-m",
         "aifab.bench.workloads.collectives",
-        *argv,
     ]
     try:
         proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=args.launch_timeout_s)
@@ -247,6 +250,8 @@ def _worker(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    if not raw and os.environ.get(ARGV_ENV) and "LOCAL_RANK" in os.environ:
+        raw = [str(a) for a in json.loads(os.environ[ARGV_ENV])]
     parser = argparse.ArgumentParser(
         prog="python -m aifab.bench.workloads.collectives",
         description="collective algbw/busbw (nccl-tests definitions)",
@@ -262,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, help="timed operations per size")
     parser.add_argument("--launch-timeout-s", type=float, default=1800.0)
     args = parser.parse_args(raw)
+    args.ops = tuple(o.strip() for o in args.ops.split(",")) if args.ops else OPS
+    if bad := [o for o in args.ops if o not in OPS]:
+        fail(WORKLOAD, f"unknown collective(s) {bad}; expected some of {', '.join(OPS)}")
 
     try:
         import torch
@@ -273,9 +281,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     on_gpu = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
     if args.device == "cuda" and not torch.cuda.is_available():
         fail(WORKLOAD, "--device cuda but torch sees no CUDA device", engine=_engine())
-    args.ops = tuple(o.strip() for o in args.ops.split(",")) if args.ops else OPS
-    if bad := [o for o in args.ops if o not in OPS]:
-        fail(WORKLOAD, f"unknown collective(s) {bad}; expected some of {', '.join(OPS)}", engine=_engine())
     args.min_bytes = args.min_bytes or 1024
     args.max_bytes = args.max_bytes or (2**20 if args.quick else 2**30 if on_gpu else 64 * 2**20)
     args.step_factor = args.step_factor or (4 if args.quick else 2)

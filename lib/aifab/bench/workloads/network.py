@@ -106,12 +106,15 @@ def iperf3_version(iperf3: str) -> str:
     return words[1] if len(words) > 1 else "unknown"
 
 
-def run_client(iperf3: str, host: str, port: int, seconds: float, parallel: int) -> dict[str, Any]:
-    """One iperf3 TCP client run, its JSON document (``ValueError`` when there is none)."""
-    command = [iperf3, "-c", host, "-p", str(port), "-t", f"{seconds:g}", "-P", str(parallel), "-J"]
+def run_client(iperf3: str, host: str, port: int, seconds: int, parallel: int) -> dict[str, Any]:
+    """One iperf3 TCP client run of ``seconds`` (whole seconds: iperf3 reads ``-t`` as an integer and 0
+    means unlimited), its JSON document (``ValueError`` when there is none)."""
+    if seconds < 1:
+        raise ValueError(f"iperf3 test time must be a whole number of seconds >= 1, got {seconds}")
+    command = [iperf3, "-c", host, "-p", str(port), "-t", str(seconds), "-P", str(parallel), "-J"]
     interval = min(1.0, max(0.1, seconds / 5))
     command += ["-i", f"{interval:g}"]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
     try:
         doc: dict[str, Any] = json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
@@ -128,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 s test (CI)")
     parser.add_argument("--server", help="iperf3 server to measure against (default: a local loopback server)")
     parser.add_argument("--port", type=int, help="server port (default 5201 with --server, else a free port)")
-    parser.add_argument("--time-s", type=float, help="test length in seconds (default 10; 2 quick)")
+    parser.add_argument("--time-s", type=int, help="test length in whole seconds (default 10; 2 quick)")
     parser.add_argument("--parallel", type=int, default=1, help="parallel TCP streams (iperf3 -P)")
     args = parser.parse_args(argv)
     clock = Clock()
@@ -136,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if iperf3 is None:
         fail(WORKLOAD, INSTALL)
     engine = ("iperf3", iperf3_version(iperf3))
-    seconds = args.time_s or (2.0 if args.quick else 10.0)
+    seconds = args.time_s or (2 if args.quick else 10)
     host = args.server or "127.0.0.1"
     port = args.port or (5201 if args.server else free_port(host))
     try:
