@@ -12,6 +12,12 @@
   ``default_pue``. Grid: the site's ``grid_gco2e_per_kwh``, else its grid zone's, else its region's.
 * Energy, carbon and cost from :func:`~aifab.models.estimate_energy`; on-prem energy cost is split into
   one line per component (its share of the facility energy at ``energy_usd_per_mwh``).
+* Rack-scale node models (NVL72-class trays, catalogue ``rack_scale``) rack as whole units: trays per rack
+  plus the rack's NVLink switch trays, whose power joins the compute load. A site whose kW per rack (or the
+  ``rack_power_kw`` option) is below the unit is a ``capacity-rack-scale`` error stating both figures; a
+  part-filled last rack is a ``capacity-rack-scale-partial`` warning.
+* Idle floor: when a node model states ``idle_power_kw``, energy is counted at no less than the site's idle
+  draw (nodes idle + switches, storage and management at their draw) all year.
 """
 
 from __future__ import annotations
