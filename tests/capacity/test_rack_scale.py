@@ -99,3 +99,14 @@ def test_idle_power_is_the_floor_of_the_energy_estimate() -> None:
     # at the default utilisation the busy draw is above the floor: no change
     assert busy.annual_energy_mwh == pytest.approx(busy.it_power_kw * 0.8 * 8760 * busy.pue / 1000, rel=1e-6)
     assert not any(n.startswith("idle floor:") for n in busy.notes)
+
+
+def test_switch_trays_have_their_own_energy_cost_line() -> None:
+    e = estimate_design(fixture_design("rack_scale_gb200_su_priced.yaml"))
+    lines = {c.component: c for c in e.cost_breakdown}
+    # 8 racks x 9 x 0.4 kW = 28.8 kW x 0.8 utilisation x PUE 1.2 x 100 USD/MWh / 1000 = 2.7648 USD/h
+    assert lines["energy: NVLink switch trays"].usd_per_hour == pytest.approx(28.8 * 0.8 * 1.2 * 0.1)
+    site = e.site("hall")
+    # the energy lines add up to the site's energy cost: IT kW x 0.8 x PUE x 100 USD/MWh
+    total = sum(c.usd_per_hour for c in e.cost_breakdown)
+    assert total == pytest.approx(site.it_power_kw * 0.8 * site.pue * 0.1)

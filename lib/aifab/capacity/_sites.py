@@ -75,6 +75,8 @@ class ItLoad:
     it_kw: float
     typical_kw: float | None
     idle_kw: float | None = None
+    rack_overhead_kw: float = 0.0
+    """Rack-scale units' NVLink switch trays (part of ``compute_kw``)."""
 
 
 @dataclass(frozen=True)
@@ -488,7 +490,7 @@ def _onprem_it_load(
     if management_kw:
         parts.append(f"management {num(management_kw)} kW ({pct(o.management_fraction_of_compute)} of compute)")
     explain["it_power_kw"] = f"IT load = {' + '.join(parts) or '0'} = {num(it_kw)} kW"
-    return ItLoad(compute_kw, network_kw, storage_kw, management_kw, it_kw, typical, idle)
+    return ItLoad(compute_kw, network_kw, storage_kw, management_kw, it_kw, typical, idle, rack_overhead_kw)
 
 
 def _idle_kw(ctx: Context, pools: list[PoolEstimate], always_on_kw: float) -> float | None:
@@ -606,6 +608,7 @@ def _onprem_energy_lines(
         for p in pools
     ]
     consumers += [(f"energy: fabric {f.id}", f.switch_power_kw, f"{f.switches:,} switches, ") for f in fabrics]
+    consumers += [("energy: NVLink switch trays", load.rack_overhead_kw, "rack-scale units, ")]
     consumers += [("energy: storage", load.storage_kw, ""), ("energy: management", load.management_kw, "")]
     basis = f"kW IT x {num(utilisation)} utilisation x PUE {num(pue)} x {num(price)} USD/MWh"
     return [(name, f"{what}{num(kw)} kW IT", kw * per_kw, basis) for name, kw, what in consumers if kw]
