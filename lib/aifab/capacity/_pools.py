@@ -32,6 +32,7 @@ from aifab.blueprints.network import Fabric
 from aifab.blueprints.storage import FileSystem
 from aifab.catalogue import Accelerator, Source
 from aifab.catalogue.models import Precision
+from aifab.catalogue.price_age import price_age_problem
 from aifab.errors import InputError
 from aifab.models import (
     CheckpointInput,
@@ -519,6 +520,12 @@ def _cost(
             f"{pool.node_count:,} x {num(price.usd_per_hour_per_node)} USD/h ({price.instance_type}, {price.region}, "
             f"{price.note}) = {num(usd)} USD/h"
         )
+    if price is not None and price.known:
+        stale = price_age_problem(price.instance_type, price.as_of, ctx.catalogue.as_of)
+        if stale is not None:
+            ctx.finding(
+                pool, "capacity-price-stale", f"{stale}; refresh it in an overrides file", "warning", "instance_type"
+            )
     if pool.min_node_count is not None and pool.min_node_count < pool.node_count:
         notes.append(f"sized and priced at node_count {pool.node_count} (it may scale down to {pool.min_node_count})")
     return PoolCost(price, usd)
