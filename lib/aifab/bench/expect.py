@@ -144,7 +144,7 @@ class CollectiveShape(_Closed):
 
     nodes: int
     gpus_per_node: int
-    model_inputs: dict[str, float | bool | str | None]
+    model_inputs: dict[str, Any]
     source: str
 
     def layout(self, ranks: int | None, nodes: int | None) -> tuple[int, int]:
@@ -428,7 +428,8 @@ def design_expectations(
         if fit.write_gbs_needed is not None:
             reference["checkpoint (write)"] = fit.write_gbs_needed / nodes * 1000
         collective = None
-        if pool.gpus >= 2 and pool.scale_up_gbs_per_direction is not None:
+        # Only where the estimate itself expects all-reduce figures (its notes say why not, e.g. no fabric).
+        if pool.expected.allreduce_busbw_gbs_1gib is not None and pool.scale_up_gbs_per_direction is not None:
             # The inputs the estimate gives the model (aifab.capacity._pools._allreduce), so a run on the whole
             # pool expects exactly the estimate's figures; a test pins the 1 GiB point to them.
             collective = CollectiveShape(
@@ -438,23 +439,23 @@ def design_expectations(
                     "nvlink_gbs_per_direction": pool.scale_up_gbs_per_direction,
                     "nic_gbps_per_gpu": pool.nic_gbps_per_gpu,
                     "fabric_oversubscription": pool.fabric_oversubscription,
+                    # NVLS, SHARP and the network's latencies, as the estimate passed them (newer estimates)
+                    **dict(getattr(pool, "collective_inputs", None) or {}),
                 },
                 source=f"{where}: pool {pool.id} {pool.scale_up_link} {pool.scale_up_gbs_per_direction:g} GB/s per "
                 f"direction" + (f", NIC {pool.nic_gbps_per_gpu:g} Gb/s per GPU" if pool.nic_gbps_per_gpu else ""),
             )
-            if pool.expected.allreduce_busbw_gbs_1gib is not None:
-                ref = Expectation(
-                    scope=scope,
-                    name="collective.busbw_gbs",
-                    labels={"op": "all_reduce", "message_bytes": str(_GIB)},
-                    expected=pool.expected.allreduce_busbw_gbs_1gib,
-                    unit="GB/s",
-                    tolerance=b.tolerance("collective.busbw_gbs"),
-                    source=f"{where}: estimate pool {pool.id} all-reduce busbw at 1 GiB over {pool.gpus} GPUs",
-                )
-                b.required.append(
-                    Requirement(name="collective.busbw_gbs", labels={"op": "all_reduce"}, expectation=ref)
-                )
+            ref = Expectation(
+                scope=scope,
+                name="collective.busbw_gbs",
+                labels={"op": "all_reduce", "message_bytes": str(_GIB)},
+                expected=pool.expected.allreduce_busbw_gbs_1gib,
+                unit="GB/s",
+                tolerance=b.tolerance("collective.busbw_gbs"),
+                source=f"{where}: estimate pool {pool.id} all-reduce busbw at 1 GiB over {pool.gpus} GPUs",
+            )
+            # any all-reduce size meets the requirement: runs sweep what fits their memory
+            b.required.append(Requirement(name="collective.busbw_gbs", labels={"op": "all_reduce"}, expectation=ref))
         scopes[scope] = ScopeExpectations(
             scope=scope,
             fixed=b.fixed,
@@ -529,6 +530,20 @@ class LocalMachine(_Closed):
         if "fma" in flags or isa == "AVX-512":
             return lanes * 2 * self.fma_units, f"{isa} {lanes} fp32 lanes x 2 (FMA) x {self.fma_units} FMA units"
         return float(lanes), f"{isa} {lanes} fp32 lanes x 1 (no FMA flag)"
+
+    def peak_tflops(self, dtype: str) -> float:
+        """Datasheet-style peak: cores x GHz x FLOPs per cycle (fp64 at half the fp32 lanes), in TFLOP/s.
+
+        >>> LocalMachine(cpu_model="x", cores=2, ghz=2.1, ghz_source="s", flags=("avx512f", "fma")).peak_tflops("fp32")
+        0.2688
+        """
+        per_cycle, _ = self.fp32_flops_per_cycle()
+        per_cycle = per_cycle / 2 if dtype == "fp64" else per_cycle
+        if dtype not in ("fp32", "fp64"):
+            raise InputError(
+                f"no CPU peak for {dtype!r}: only fp32 and fp64 follow from the vector flags", field="dtype"
+            )
+        return round(self.cores * self.ghz * per_cycle / 1000, 12)
 
     @classmethod
     def detect(cls, cpuinfo: str | None = None) -> LocalMachine:
@@ -606,10 +621,8 @@ def local_expectations(machine: LocalMachine, tolerances: Mapping[str, float] | 
     b = _Builder(scope, tol)
 
     per_cycle, how = machine.fp32_flops_per_cycle()
-    fp32_peak = machine.cores * machine.ghz * per_cycle / 1000  # GFLOP/s -> TFLOP/s
-    compute = pool_compute(
-        PoolComputeInput(accelerators=1, peak_dense_tflops_by_dtype={"fp32": fp32_peak, "fp64": fp32_peak / 2})
-    )
+    peaks = {dtype: machine.peak_tflops(dtype) for dtype in ("fp32", "fp64")}
+    compute = pool_compute(PoolComputeInput(accelerators=1, peak_dense_tflops_by_dtype=peaks))
     for row in compute.by_dtype:
         b.add(
             "gemm.tflops",
