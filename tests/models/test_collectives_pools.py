@@ -82,3 +82,29 @@ def test_sharp_fabric_uses_in_network_reduction(tmp_path: Path) -> None:
     assert sharp.allreduce[-1].algorithm == "collnet"
     assert sharp.allreduce[-1].busbw_gbs > base.allreduce[-1].busbw_gbs
     assert "SHARP in the switches" in sharp.explain["allreduce_busbw_gbs_1gib"]
+
+
+def test_collective_inputs_reproduce_the_estimate(tmp_path: Path) -> None:
+    # benchmarks (aifab.bench) expect the estimate's figures: the pool's link rates plus collective_inputs
+    # give the same 1 GiB line through the public model
+    from aifab.models import CollectiveInput, expected_collective
+
+    for pool in _estimate(tmp_path, ib={"in_network_reduction": True}).pools:
+        assert pool.expected.allreduce_busbw_gbs_1gib is not None
+        r = expected_collective(
+            CollectiveInput.model_validate(
+                {
+                    "message_bytes": GIB,
+                    "nodes": pool.nodes,
+                    "gpus_per_node": pool.accelerators_per_node,
+                    "nvlink_gbs_per_direction": pool.scale_up_gbs_per_direction,
+                    "nic_gbps_per_gpu": pool.nic_gbps_per_gpu,
+                    "fabric_oversubscription": pool.fabric_oversubscription,
+                    **pool.collective_inputs,
+                }
+            )
+        )
+        assert r.busbw_gbs == pytest.approx(pool.expected.allreduce_busbw_gbs_1gib)
+    cloud = _estimate(tmp_path).pool("cloud")
+    assert cloud.collective_inputs["nvls"] is True and cloud.collective_inputs["network_latency_us"] != (0, 0, 0)
+    assert _estimate(tmp_path, cloud={"placement": "spread"}).pool("cloud").collective_inputs == {}

@@ -133,6 +133,7 @@ class GpuCollectives:
     oversubscription: float
     sweep: tuple[AllReducePoint, ...]
     busbw_gbs_1gib: float | None
+    model_inputs: dict[str, bool | tuple[float, float, float]]
 
 
 def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
@@ -196,6 +197,16 @@ class CollectiveShape:
     efa: bool
 
 
+def _model_inputs(shape: CollectiveShape) -> dict[str, bool | tuple[float, float, float]]:
+    """The CollectiveInput fields a pool's shape sets beyond op, size, ranks and link rates."""
+    multi = shape.nodes > 1
+    return {
+        "nvls": shape.nvls,
+        "in_network_reduction": shape.sharp and multi,
+        "network_latency_us": EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
+    }
+
+
 def _allreduce(ctx: Context, shape: CollectiveShape, size: int) -> CollectiveResult:
     """One expected all-reduce; pools of the same shape share the result (designs repeat pools a lot)."""
     key = ("allreduce", shape, size)
@@ -204,17 +215,17 @@ def _allreduce(ctx: Context, shape: CollectiveShape, size: int) -> CollectiveRes
         return hit
     multi = shape.nodes > 1
     result = expected_collective(
-        CollectiveInput(
-            op="all_reduce",
-            message_bytes=size,
-            nodes=shape.nodes,
-            gpus_per_node=shape.per_node,
-            nvlink_gbs_per_direction=shape.nvlink_gbs,
-            nic_gbps_per_gpu=shape.nic_gbps if multi else None,
-            fabric_oversubscription=shape.oversubscription,
-            nvls=shape.nvls,
-            in_network_reduction=shape.sharp and multi,
-            network_latency_us=EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
+        CollectiveInput.model_validate(
+            {
+                "op": "all_reduce",
+                "message_bytes": size,
+                "nodes": shape.nodes,
+                "gpus_per_node": shape.per_node,
+                "nvlink_gbs_per_direction": shape.nvlink_gbs,
+                "nic_gbps_per_gpu": shape.nic_gbps if multi else None,
+                "fabric_oversubscription": shape.oversubscription,
+                **_model_inputs(shape),
+            }
         )
     )
     ctx.memo[key] = result
@@ -666,6 +677,7 @@ def _gpu_collectives(
     oversub = fabric.oversubscription if fabric is not None else 1.0
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
+    model_inputs: dict[str, bool | tuple[float, float, float]] = {}
     if gpus < 2:
         notes.append("one GPU: no collective to expect")
     elif pool.node_count > 1 and fabric is None:
@@ -702,6 +714,7 @@ def _gpu_collectives(
             ctx.memo[key] = sweep
         one = _allreduce(ctx, shape, _GIB)
         busbw_1g = one.busbw_gbs
+        model_inputs = _model_inputs(shape)
         nv_eff, net_eff = _EFFICIENCY
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
         if pool.node_count > 1 and nic is not None:
@@ -717,7 +730,7 @@ def _gpu_collectives(
             f"({link if one.bound == 'nvlink' else one.bound}-bound)"
         )
         explain["nic_gbps_per_gpu"] = f"{nic_how} = {num(nic)} Gb/s" if nic is not None else nic_how
-    return GpuCollectives(link, scale_up, nic, oversub, sweep, busbw_1g)
+    return GpuCollectives(link, scale_up, nic, oversub, sweep, busbw_1g, model_inputs)
 
 
 def _gpu_serving(
@@ -779,6 +792,7 @@ def _estimate_gpu_pool(ctx: Context, pool: ComputePool, hw: Hardware, acc: Accel
         fabric=fabric.id if fabric is not None else None,
         fabric_oversubscription=coll.oversubscription,
         allreduce=coll.sweep,
+        collective_inputs=coll.model_inputs,
         storage=fit,
         training=training,
         serving=serving,

@@ -159,6 +159,9 @@ class PoolEstimate(_Result):
     fabric: str | None
     fabric_oversubscription: float
     allreduce: tuple[AllReducePoint, ...]
+    # What the estimate gave aifab.models.CollectiveInput besides op, size and shape (NVLS, SHARP, the network's
+    # latencies): benchmarks expecting the same figures pass these on. Empty without all-reduce figures.
+    collective_inputs: dict[str, bool | tuple[float, float, float]] = {}
     storage: StorageFit
     training: TrainingEstimate | None
     serving: tuple[ServingEstimate, ...]
