@@ -28,9 +28,11 @@ from aifab.errors import InputError
 from aifab.models import PowerInput, PowerSizing, size_power
 
 
-def nvl72(nodes: int, *, cooling_kw: float = 150.0, rack_power_kw: float | None = None) -> PowerSizing:
-    """``nodes`` GB200 compute trays racked as NVL72 units, with the catalogue's figures."""
-    tray = load_catalogue().node_model("gb200-nvl72-tray")
+def nvl72(
+    nodes: int, *, cooling_kw: float = 150.0, rack_power_kw: float | None = None, model: str = "gb200-nvl72-tray"
+) -> PowerSizing:
+    """``nodes`` compute trays of ``model`` racked as NVL72 units, with the catalogue's figures."""
+    tray = load_catalogue().node_model(model)
     scale = tray.rack_scale
     assert scale is not None
     return size_power(
@@ -128,3 +130,15 @@ def test_bad_rack_scale_input_names_the_field(kwargs: dict[str, object], field: 
     with pytest.raises(InputError) as info:
         PowerInput(**args)
     assert info.value.problems[0].field == field
+
+
+def test_gb300_nvl72_is_a_rack_scale_unit_too() -> None:
+    # GB300 NVL72 (catalogue: ~6.5 kW trays, 9 x 0.4 kW switch trays; introl, secondary, read 2026-12-01):
+    # 18 x 6.5 + 3.6 = 120.6 kW per rack. HELD OUT: the same page's power shelves give "132 kW total DC output",
+    # so the rack must fit within it; and the GB200 RA's 18 + 9 tray layout is shared by GB300 (DGX GB rack
+    # scale user guide, https://docs.nvidia.com/dgx/dgxgb200-user-guide/index.html, read 2026-12-01).
+    r = nvl72(18, model="gb300-nvl72-tray")
+    assert r.rack_unit_kw == pytest.approx(120.6)
+    assert r.rack_unit_kw is not None and r.rack_unit_kw <= 132
+    assert not nvl72(18, model="gb300-nvl72-tray", cooling_kw=100).rack_fits
+    assert r.it_kw_idle is None  # no idle figure published for the GB300 tray: no floor
