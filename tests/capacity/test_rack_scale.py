@@ -110,3 +110,13 @@ def test_switch_trays_have_their_own_energy_cost_line() -> None:
     # the energy lines add up to the site's energy cost: IT kW x 0.8 x PUE x 100 USD/MWh
     total = sum(c.usd_per_hour for c in e.cost_breakdown)
     assert total == pytest.approx(site.it_power_kw * 0.8 * site.pue * 0.1)
+
+
+def test_over_budget_fix_removes_whole_racks() -> None:
+    (d,) = [f for f in capacity_findings(fixture_design("rack_scale_over_budget.yaml")) if f.severity == "error"]
+    assert d.code == "capacity-power-budget"
+    # facility 1,296.5 kW - 900 = 396.5 kW over; a rack is 123.606 kW x 1.03 management x PUE 1.2 = 152.8 kW
+    # -> ceil(396.5 / 152.8) = 3 racks = 54 trays: node_count 144 -> 90
+    assert "remove about 3 rack-scale racks from pool 'nvl72' (152.8 kW facility each, node_count 144 -> 90)" in (
+        d.message
+    )

@@ -718,12 +718,26 @@ def _over_budget(
     fixes = []
     if pools:
         biggest = max(pools, key=lambda p: p.power_kw)
-        per_node = biggest.node_power_kw * (1 + ctx.options.management_fraction_of_compute) * pue
-        remove = min(math.ceil(excess / per_node), biggest.nodes)
-        fixes.append(
-            f"remove about {remove} nodes from pool {biggest.id!r} ({num(per_node)} kW facility each, "
-            f"node_count {biggest.nodes} -> {biggest.nodes - remove})"
-        )
+        hw = ctx.hardware.get(biggest.id)
+        scale = hw.node_model.rack_scale if hw is not None and hw.node_model is not None else None
+        grow = (1 + ctx.options.management_fraction_of_compute) * pue
+        if scale is not None:
+            # Rack-scale units go in whole racks: remove racks (trays and their NVLink switch trays).
+            per_rack = (scale.trays_per_rack * biggest.node_power_kw + scale.switch_trays_per_rack
+                        * scale.switch_tray_max_kw) * grow  # fmt: skip
+            racks = min(math.ceil(excess / per_rack), math.ceil(biggest.nodes / scale.trays_per_rack))
+            left = max(biggest.nodes - racks * scale.trays_per_rack, 0)
+            fixes.append(
+                f"remove about {racks} rack-scale racks from pool {biggest.id!r} ({num(per_rack)} kW facility "
+                f"each, node_count {biggest.nodes} -> {left})"
+            )
+        else:
+            per_node = biggest.node_power_kw * grow
+            remove = min(math.ceil(excess / per_node), biggest.nodes)
+            fixes.append(
+                f"remove about {remove} nodes from pool {biggest.id!r} ({num(per_node)} kW facility each, "
+                f"node_count {biggest.nodes} -> {biggest.nodes - remove})"
+            )
     fixes.append(f"raise power_budget_kw to {math.ceil(facility):,}")
     if site.cooling in (None, "air", "rear-door") and pue > 1.2:
         fixes.append(f"lower the PUE of {num(pue)} (liquid cooling)")

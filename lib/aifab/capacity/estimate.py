@@ -27,6 +27,7 @@ from aifab.errors import Diagnostic, InputError
 
 from ._context import Context, Index
 from ._fabrics import estimate_fabric
+from ._grid import with_grid_dataset
 from ._format import num
 from ._pools import estimate_pool
 from ._services import estimate_vector_database, services_need_cpu_nodes
@@ -188,6 +189,7 @@ def _estimate(design: Design, ctx: Context) -> DesignEstimate:
         if result is None:
             continue
         estimate, site_lines, site_unpriced = result
+        estimate = with_grid_dataset(ctx, site, estimate)
         sites.append(estimate)
         lines += [(site.id, line) for line in site_lines]
         unpriced += site_unpriced

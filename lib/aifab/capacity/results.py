@@ -38,6 +38,7 @@ __all__ = [
     "FabricEstimate",
     "FabricTotals",
     "FileSystemEstimate",
+    "GridDataset",
     "PoolEstimate",
     "Price",
     "RackGroup",
@@ -276,6 +277,19 @@ class RackGroup(_Result):
     problem: str | None = None
 
 
+class GridDataset(_Result):
+    """The grid-carbon dataset a site's carbon figure uses: name, year, basis, and the figure's own accounting."""
+
+    name: str
+    year: int | None
+    basis: Literal["location", "market"] | None
+    """What the dataset's intensities are (location-based grid averages, or market-based residual mixes)."""
+    accounting: Literal["location", "market"]
+    """How the site's figure is reported: market-based when the site counts a renewable share."""
+    source_url: str | None
+    label: str
+
+
 class SiteEstimate(_Result):
     """One site: IT and facility power, racks, headroom, annual energy, carbon and running cost."""
 
@@ -312,6 +326,7 @@ class SiteEstimate(_Result):
     rack_detail: tuple[RackGroup, ...]
     grid_gco2e_per_kwh: float | None
     grid_source: str | None
+    grid_dataset: GridDataset | None = None
     renewable_share: float
     energy_usd_per_mwh: float | None
     energy: EnergyEstimate | None
