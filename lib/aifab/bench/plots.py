@@ -284,6 +284,9 @@ def _serving(
         if rows:
             axis.plot([c for c, _ in rows], [m.value for _, m in rows], "o-", color=colour, label=name.split(".")[1])
             axis.set_ylabel(rows[0][1].unit, color=colour)
+    handles = [line for axis in fig.axes for line in axis.get_lines() if not line.get_label().startswith("_")]
+    if handles:
+        left.legend(handles=handles, fontsize=8, loc="upper left")
     left.set_xlabel("concurrency")
     left.set_title(f"{scope}: serving throughput")
     left.grid(True, alpha=0.3)
@@ -306,5 +309,6 @@ def _serving(
         concurrencies = sorted({c for rows in series.values() for c, _ in rows})
         if len(concurrencies) > 1 and concurrencies[-1] / max(concurrencies[0], 1) >= 8:
             axis.set_xscale("log", base=2)
+            axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     fig.tight_layout()
     return fig
