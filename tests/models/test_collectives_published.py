@@ -48,6 +48,11 @@ KNOWN_MISSES: dict[tuple[str, int, int], tuple[float, float]] = {
     ("aws-p4de-2node", 2, 8 * MIB): (1.5, 1.55),
     ("aws-p4de-2node", 2, 16 * MIB): (1.55, 1.7),
     ("aws-p4de-2node", 2, 64 * MIB): (1.15, 1.3),
+    # GB200 MNNVL (held out): 8 ranks on 2 trays through the NVLink switch trays; NCCL treats them as one node
+    # but the floor is 21 us, not 15, and NVLS ramps to its peak (485 GB/s algbw, not 549) only by 2 GiB.
+    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.5, 1.9) for k in range(6, 19)},
+    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.5, 2.0) for k in range(22, 27)},
+    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.15, 1.5) for k in range(27, 32)},
     # all_to_all at 8-32 nodes, 64-512 MiB: per-peer messages of 32 KiB-2 MiB ramp up slowly, as above.
     ("hyperpod-p5-all-to-all", 8, 128 * MIB): (1.15, 1.2),
     ("hyperpod-p5-all-to-all", 16, 64 * MIB): (1.15, 1.3),
@@ -93,7 +98,7 @@ def _bw_rows() -> list[tuple[str, int, int, float]]:
 
 @pytest.mark.parametrize(("sweep", "size", "time_us"), _time_rows())
 def test_full_sweeps(sweep: str, size: int, time_us: float) -> None:
-    # aws-p5-2node: fit (EFA latencies); aws-p4de-2node: validation (held out)
+    # aws-p5-2node: fit (EFA latencies); aws-p4de-2node, oci-h100-roce-2node, oci-gb200-mnnvl-8gpu: validation
     s = SWEEPS[sweep]
     r = expected_collective(_input(s["system"], s["op"], size))
     # busbw = S / t x factor for both, so the busbw ratio is the inverse time ratio (no rounding of 0.00 rows)

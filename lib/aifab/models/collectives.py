@@ -72,12 +72,14 @@ Calibration (each figure's source and date is beside it in ``tests/models/data/n
 * ``EFA_NETWORK_LATENCY_US=(22, 110, 180)``: LL from the 2 x p5.48xlarge all_reduce sweep at 8 B-8 KiB
   (aws-samples/awsome-distributed-training, 2024-04-19), LL128 and Simple chosen over that sweep and the
   2-32 node p5 HyperPod sweep (2025-10-14) together. ``EFA_PEER_LATENCY_US=3``: the 2, 8 and 32-node
-  p5 all_to_all sweeps. Held out: the 2 x p4de sweep, the 4 and 16-node all_to_all, and the single
-  figures (NVLS and ring on 8 H100, 8 x p5 NVLS tree, 2-node InfiniBand NVLS tree latency).
+  p5 all_to_all sweeps. Held out: the 2 x p4de sweep, 2 x H100 and 2 x A100 on OCI RoCE, a GB200 NVLink
+  domain of 8, the 4 and 16-node all_to_all, and the single figures (NVLS and ring on 8 H100, 8 x p5 NVLS
+  tree, 2-node InfiniBand NVLS tree latency).
 
 Limits: NCCL also sizes channels and threads per message, which this envelope leaves out, so mid-size
 (1-256 MiB) figures are the least exact, most at 16 and more nodes; EFA v1 (p4d/p4de) is slower than the
-fitted EFA v2 below 64 MiB; NVLS for all_gather / reduce_scatter and CollNet Chain are not modelled;
+fitted EFA v2 below 64 MiB; an NVLink domain spanning trays (GB200 MNNVL) is up to 1.9x slower than this
+one-node model below 2 GiB; NVLS for all_gather / reduce_scatter and CollNet Chain are not modelled;
 no published sweep was found for SHARP (collnet) or for multi-node InfiniBand bandwidth, so those figures
 follow NCCL's tuner structure without a measured check.
 """
