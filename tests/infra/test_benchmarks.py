@@ -3,7 +3,12 @@ EKS, stack "dev") with an FSx for Lustre scratch file system mounted by the GPU 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +17,18 @@ import pytest
 import yaml
 
 import aifab.bench.workloads as workloads_package
-from aifab.bench.cluster import RUN_LABEL
+from aifab import deploy
+from aifab.bench.cluster import RUN_LABEL, extract_documents
+from aifab.bench.result import BenchResult
+from aifab.blueprints.compute import ComputePool
 from aifab.catalogue import load_catalogue
 from aifab.design.design import Design
+from aifab.design.environments import EnvironmentModel
 from aifab.design.loader import load_design
 from aifab.infra.benchmarks import IMAGES, MOUNT, workload_files
-from aifab.preview.capture import Capture, ProgramFailed, Record
+from aifab.preview.capture import Capture, ProgramFailed, Record, run_program
 
+from ..conftest import reference_stacks
 from .conftest import realise_design
 from .test_compute import RESERVATION, SHARED
 from .test_mlops import assert_restricted
@@ -299,3 +309,90 @@ def test_bad_config_stops_the_program_naming_the_key(design: Design, key: str, v
     with pytest.raises(ProgramFailed) as caught:
         realise_design(design, "dev", preview=False, config={**ON, key: value}, stack_outputs=SHARED)
     assert message in str(caught.value)
+
+
+def kubelet_expand(text: str, env: dict[str, str]) -> str:
+    """Kubernetes' ``$(VAR)`` expansion of a container's command from its environment."""
+    for name, value in env.items():
+        text = text.replace(f"$({name})", value)
+    return text
+
+
+@pytest.mark.parametrize("job_name", ["b-memory-prep-r7", "b-storage-train-scratch-r7"])
+def test_a_job_runs_as_its_pod_would_on_the_mounted_files_alone(design: Design, tmp_path: Path, job_name: str) -> None:
+    """The Job's own command, environment and ConfigMap items, played here as the kubelet would: the files
+    land where the items say, the package imports from the mount (not the installed aifab), and what the pod
+    prints is a result that names its pool and node."""
+    capture = run(design, config={"aifab:benchmarkQuick": "true"})
+    (configmap,) = capture.by_type("kubernetes:core/v1:ConfigMap")
+    template = pod(jobs(capture)[job_name])
+    container = template["containers"][0]
+    mount = tmp_path / "mount"
+    items = next(v for v in template["volumes"] if v["name"] == "workloads")["configMap"]["items"]
+    for item in items:
+        target = mount / item["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(configmap.inputs["data"][item["key"]], encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AIFAB_POOL", "AIFAB_NODE")}
+    for variable in container["env"]:
+        if "value" in variable:
+            env[variable["name"]] = variable["value"]
+        elif variable["valueFrom"]["fieldRef"]["fieldPath"] == "spec.nodeName":
+            env[variable["name"]] = "ip-10-0-1-5"
+    assert env["PYTHONPATH"] == MOUNT
+    env["PYTHONPATH"] = str(mount)
+    env["HOME"] = env["TMPDIR"] = str(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    command = [kubelet_expand(part, env).replace("/mnt/bench/scratch", str(data)) for part in container["command"]]
+    assert command[0] == "python"
+    where = subprocess.run(
+        [sys.executable, "-c", f"import {command[2]} as m; print(m.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(mount)
+    done = subprocess.run([sys.executable, *command[1:]], env=env, capture_output=True, text=True, timeout=300)
+    (document,) = extract_documents(done.stdout)
+    result = BenchResult.model_validate(document)
+    assert result.ok, result.error
+    assert (result.environment.pool, result.environment.node) == (env["AIFAB_POOL"], "ip-10-0-1-5")
+    assert result.metrics
+
+
+@pytest.mark.parametrize(
+    ("stack", "env"),
+    [(s, e) for s in reference_stacks() for e in ("dev", "prod") if (s / f"Pulumi.{e}.yaml").is_file()],
+    ids=lambda v: v.name if isinstance(v, Path) else str(v),
+)
+def test_reference_stacks_with_benchmarks_validate_and_pass_the_gate(
+    stack: Path, env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reference stack with ``aifab:benchmarks: true``: every benchmark object validates against its
+    cluster's Kubernetes version, every pool on a cluster gets Jobs, and ``aifab check``'s resource-level
+    rules (the gate of ``aifab up``) find nothing mandatory."""
+    monkeypatch.setenv("AIFAB_TODAY", "2026-12-01")
+    copy = tmp_path / stack.name
+    shutil.copytree(stack, copy, ignore=shutil.ignore_patterns("__pycache__", "bom"))
+    config_file = copy / f"Pulumi.{env}.yaml"
+    document = yaml.safe_load(config_file.read_text())
+    document["config"]["aifab:benchmarks"] = True
+    config_file.write_text(yaml.safe_dump(document))
+    capture = run_program(copy, env)
+    design = load_design(copy, env=env).design
+    versions = {c.id: str(getattr(c, "version", "")) for c in design.of_kind("kubernetes_cluster")}
+    bench = [r for r in capture.resources() if r.type.startswith("kubernetes:") and "bench" in r.name]
+    for record in bench:
+        cluster = record.provider.rsplit("::", 2)[-2].removeprefix("k8s-")
+        manifest = {k: v for k, v in record.inputs.items() if v != "<unknown>"}
+        kubernetes_validate.validate(manifest, f"{versions[cluster]}.0", strict=True)
+    pools = {
+        c.id
+        for c in EnvironmentModel.of(design).deployed_by(env)
+        if isinstance(c, ComputePool) and c.cluster is not None
+    }
+    with_jobs = {r.inputs["spec"]["template"]["metadata"]["labels"]["aifab.dev/pool"] for r in capture.by_type(JOB)}
+    assert with_jobs == pools
+    deploy.gate(copy, env, today=dt.date(2026, 12, 1))  # raises DeploymentRefused on a mandatory finding
