@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -126,6 +127,39 @@ def test_chat_shapes(server: tuple[str, int]) -> None:
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert text == body["choices"][0]["message"]["content"]
     assert "usage" not in chunks[-1]  # only with stream_options.include_usage
+
+
+def _raw_http10(addr: tuple[str, int], body: dict[str, Any], connection: str) -> bytes:
+    data = json.dumps(body).encode()
+    head = f"POST /v1/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+    with socket.create_connection(addr, timeout=30) as sock:
+        sock.sendall(head.encode() + f"Connection: {connection}\r\n\r\n".encode() + data)
+        if connection == "keep-alive":  # the server keeps it open: read just the announced length
+            reader = sock.makefile("rb")
+            raw = b""
+            while not raw.endswith(b"\r\n\r\n"):
+                raw += reader.readline()
+            length = int(next(h for h in raw.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[1])
+            raw += reader.read(length)
+            reader.close()
+            return raw
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_http10_clients(server: tuple[str, int]) -> None:
+    # ApacheBench speaks HTTP/1.0 with keep-alive: it needs the Connection header back to reuse the socket.
+    raw = _raw_http10(server, {"prompt": "hi", "max_tokens": 4}, "keep-alive")
+    assert (
+        b"Connection: keep-alive" in raw and json.loads(raw.split(b"\r\n\r\n", 1)[1])["usage"]["completion_tokens"] == 4
+    )
+    # HTTP/1.0 has no chunked encoding: the event stream is sent as is and ends with the connection.
+    raw = _raw_http10(server, {"prompt": "hi", "max_tokens": 4, "stream": True}, "close")
+    head, stream = raw.split(b"\r\n\r\n", 1)
+    assert b"Transfer-Encoding" not in head and stream.startswith(b"data: {")
+    assert _events(stream)[-1] == "[DONE]" and len(_events(stream)) == 4 + 2  # tokens, the finish, [DONE]
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a load generator's connection serves many requests
     server: _Server
     server_version = "aifab-model-server/1"
+    _chunked = True
 
     def setup(self) -> None:
         super().setup()
@@ -398,6 +399,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if self.request_version == "HTTP/1.0" and not self.close_connection:
+            # An HTTP/1.0 client asked for keep-alive (ApacheBench -k): it waits for this to reuse the connection.
+            self.send_header("Connection", "keep-alive")
         self.end_headers()
         self.wfile.write(data)
 
@@ -534,7 +538,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("Transfer-Encoding", "chunked")
+        # HTTP/1.1: chunked, so the connection stays open for the next request; HTTP/1.0 has no chunking,
+        # so the stream ends with the connection.
+        self._chunked = self.request_version != "HTTP/1.0"
+        self.send_header(*(("Transfer-Encoding", "chunked") if self._chunked else ("Connection", "close")))
         self.end_headers()
         try:
             if chat:  # OpenAI opens a chat stream with the role
@@ -555,14 +562,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._write_chunk(b"data: [DONE]\n\n")
-        self.wfile.write(b"0\r\n\r\n")
+        if self._chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _sse(self, payload: dict[str, Any]) -> None:
         self._write_chunk(b"data: " + json.dumps(payload).encode("utf-8") + b"\n\n")
 
     def _write_chunk(self, data: bytes) -> None:
         # HTTP/1.1 chunked framing in one write, so each event leaves at once.
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if self._chunked else data)
 
     def _kserve_v2(self, body: dict[str, Any]) -> None:
         inputs = body.get("inputs")
