@@ -2,7 +2,7 @@
 
 Catalogue facts used: c7i.48xlarge 192 vCPU, 384 GiB, 0.823 kW (assumption), 8.568 USD/h in us-east-1
 (2026-01-19); m7i.48xlarge 192 vCPU, 768 GiB, 0.973 kW, 9.6768 USD/h; cpu-2s-2u 192 vCPU, 1.0 kW, 2U;
-p5.48xlarge 8 x h100-sxm (700 W), 192 vCPU, EFA 3200 Gb/s, 55.04 USD/h; us-east-1 PUE 1.15, 379.069 g/kWh;
+p5.48xlarge 8 x h100-sxm (700 W), 192 vCPU, EFA 3200 Gb/s, 55.04 USD/h; us-east-1 PUE 1.15, 323.05 g/kWh (zone US-VA);
 grid zone GB 105.94 g/kWh. Options at their defaults: utilisation 0.8, host overhead 1.8, management 3 %
 of on-prem compute, 8760 h.
 """
@@ -71,8 +71,8 @@ def test_cloud_site_energy_carbon_and_cost(est: DesignEstimate) -> None:
     # facility 24.575 x 1.15 = 28.26125 kW; energy 24.575 x 0.8 x 8760 x 1.15 / 1000 = 198.05484 MWh
     assert site.facility_power_kw == pytest.approx(28.26125)
     assert site.annual_energy_mwh == pytest.approx(198.05484)
-    # carbon 198.05484 MWh x 379.069 g/kWh / 1000 = 75.0765 t
-    assert site.annual_co2e_t == pytest.approx(198.05484 * 379.069 / 1000)
+    # carbon 198.05484 MWh x 323.05 g/kWh / 1000 = 63.9816 t
+    assert site.annual_co2e_t == pytest.approx(198.05484 * 323.05 / 1000)
     # cost 25.704 (prep) + 2 x 55.04 (train) + 2 x 9.6768 (tokenise) = 155.1376 USD/h
     assert site.cost_usd_per_hour == pytest.approx(155.1376)
     assert site.cost_complete is True

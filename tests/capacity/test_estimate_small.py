@@ -2,7 +2,7 @@
 
 Catalogue facts used: dgx-h100 8 x h100-sxm, 10.2 kW max, 8U, 8 x 400 Gb/s NICs; h100-sxm bf16 989.4 TFLOP/s,
 NVLink 900 GB/s bidirectional, 700 W; quantum-2-qm9700 radix 64 at 400 Gb/s, 1720 W, 1U; p5.48xlarge
-8 x h100-sxm, EFA 3200 Gb/s, 55.04 USD/h in us-east-1 (2026-07-20); us-east-1 PUE 1.15, 379.069 g/kWh;
+8 x h100-sxm, EFA 3200 Gb/s, 55.04 USD/h in us-east-1 (2026-07-20); us-east-1 PUE 1.15, 323.05 g/kWh (zone US-VA);
 grid zone GB 105.94 g/kWh. Options at their defaults: utilisation 0.8, GEMM efficiency 0.7,
 host overhead 1.8, management 3 % of compute, storage 0.03 kW per GB/s, 8760 h.
 """
@@ -129,9 +129,9 @@ def test_cloud_site(est: DesignEstimate) -> None:
     assert va.it_power_kw == pytest.approx(20.16)
     assert va.facility_power_kw == pytest.approx(23.184)
     assert (va.racks, va.power_budget_kw) == (None, None)
-    # energy 20.16 x 0.8 x 8760 x 1.15 / 1000 = 162.473472 MWh; carbon x 379.069 / 1000 = 61.588 t
+    # energy 20.16 x 0.8 x 8760 x 1.15 / 1000 = 162.473472 MWh; carbon x 323.05 / 1000 = 52.487 t
     assert va.annual_energy_mwh == pytest.approx(162.473472)
-    assert va.annual_co2e_t == pytest.approx(162.473472 * 379.069 / 1000)
+    assert va.annual_co2e_t == pytest.approx(162.473472 * 323.05 / 1000)
     # cost: 2 x 55.04 USD/h on-demand, as of 2026-07-20
     cloud = est.pool("cloud")
     assert cloud.price is not None and cloud.price.known
@@ -147,7 +147,7 @@ def test_totals(est: DesignEstimate) -> None:
     assert est.it_power_kw_cloud_estimate == pytest.approx(20.16)
     assert est.facility_power_kw == pytest.approx(80.205 + 23.184)
     assert est.annual_energy_mwh == pytest.approx(562.07664 + 162.473472)
-    assert est.annual_co2e_t == pytest.approx((562.07664 * 105.94 + 162.473472 * 379.069) / 1000)
+    assert est.annual_co2e_t == pytest.approx((562.07664 * 105.94 + 162.473472 * 323.05) / 1000)
     assert est.cost_per_hour_usd == pytest.approx(110.08 + 6.4164)
     assert est.cost_per_year_usd == pytest.approx((110.08 + 6.4164) * 8760)
     assert est.cost_complete and est.carbon_complete

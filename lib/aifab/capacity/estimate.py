@@ -27,8 +27,8 @@ from aifab.errors import Diagnostic, InputError
 
 from ._context import Context, Index
 from ._fabrics import estimate_fabric
-from ._grid import with_grid_dataset
 from ._format import num
+from ._grid import with_grid_dataset
 from ._pools import estimate_pool
 from ._services import estimate_vector_database, services_need_cpu_nodes
 from ._sites import estimate_site

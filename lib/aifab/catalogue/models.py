@@ -62,6 +62,11 @@ class Source(_Frozen):
     confidence: Confidence
     note: str = ""
     as_of: date | None = None
+    dataset: str | None = None
+    """A published dataset's name, e.g. a grid-carbon dataset (its year in ``dataset_year``)."""
+    dataset_year: int | None = None
+    basis: Literal["location", "market"] | None = None
+    """For grid-carbon figures: GHG Protocol Scope 2 location-based (grid average) or market-based."""
 
     @model_validator(mode="after")
     def _needs_url(self) -> Source:
@@ -354,6 +359,9 @@ class Region(CatalogueEntry):
     location: str
     jurisdiction: str
     grid_gco2e_per_kwh: NonNegativeFloat | None = None
+    grid_zone: str | None = None
+    """The grid zone the region draws from, when the catalogue has one: its intensity is the zone's, so a
+    cloud site and an on-prem site on the same grid get the same figure."""
     pue: Pue
 
 

@@ -14,7 +14,8 @@ Formulas:
 * Carbon tCO2e = facility MWh x grid gCO2e/kWh x (1 - renewable share) / 1000 (MWh x g/kWh = kg; / 1000 = t).
   With ``renewable_share=0`` this is **location-based** (GHG Protocol Scope 2): the average intensity of the
   local grid. A non-zero share models **market-based** accounting: contractual renewable supply (PPAs,
-  certificates) is counted at zero emissions. ``carbon_accounting`` says which one was computed.
+  certificates) is counted at zero emissions. ``carbon_accounting`` says which one was computed, and
+  ``grid_dataset`` names the grid-carbon dataset (name, year, basis) the intensity comes from, when known.
 * Cost per year = sum of (component, USD/hour) lines x hours per year, plus on-prem energy
   facility MWh x USD/MWh when ``energy_usd_per_mwh`` is given (cloud prices already include energy,
   so leave it out there). The breakdown lists each line with its share.
@@ -66,6 +67,7 @@ class EnergyInput(FrozenModel):
     energy_usd_per_mwh: float | None = None
     cost_lines: tuple[CostLine, ...] = ()
     hours_per_year: float = HOURS_PER_YEAR
+    grid_dataset: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> EnergyInput:
@@ -111,6 +113,8 @@ class EnergyEstimate(FrozenModel):
     annual_facility_mwh: float
     carbon_tco2e: float
     carbon_accounting: Literal["location", "market"]
+    grid_dataset: str | None = None
+    """The grid-carbon dataset behind ``grid_gco2e_per_kwh``: name, year and basis (None: not stated)."""
     energy_cost_usd_per_year: float | None
     cost_usd_per_hour: float
     cost_usd_per_year: float
@@ -147,6 +151,7 @@ def estimate_energy(inp: EnergyInput) -> EnergyEstimate:
         annual_facility_mwh=facility_mwh,
         carbon_tco2e=carbon_t,
         carbon_accounting="market" if inp.renewable_share > 0 else "location",
+        grid_dataset=inp.grid_dataset,
         energy_cost_usd_per_year=energy_cost_year,
         cost_usd_per_hour=total_hour,
         cost_usd_per_year=total_hour * inp.hours_per_year,
