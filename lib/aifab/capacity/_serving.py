@@ -75,6 +75,10 @@ def at_concurrency(
         f"{num(c.decode_step_ms)} ms per output token, time to first token {num(c.ttft_ms)} ms, "
         f"request {num(c.request_latency_ms)} ms"
     )
+    target = serving.latency_p99_ms_target
+    if target is not None:
+        verdict = "met" if c.ttft_ms <= target else "missed"
+        how += f"; latency_p99_ms_target {num(target)} ms {verdict} (checked against time to first token)"
     return c, how
 
 
