@@ -155,3 +155,47 @@ def test_two_node_tree_beats_the_network_rate_as_published() -> None:
     r: CollectiveResult = expected_collective(_input(s["system"], "all_reduce", 2 * 2**30))
     assert (r.algorithm, r.bound) == ("tree", "network")
     assert r.busbw_gbs == pytest.approx(78.33, rel=0.05)
+
+
+def ratio_table() -> str:
+    """Every published figure checked, the model's value and the ratio, as a Markdown table (the closing note).
+
+    ``python tests/models/test_collectives_published.py`` prints it; sources and dates are in the data file.
+    """
+    out = [
+        "| sweep (use) | ranks | bytes | published busbw GB/s | model busbw GB/s | model / published | algorithm |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for sid, size, time_us in _time_rows():
+        s = SWEEPS[sid]
+        r = expected_collective(_input(s["system"], s["op"], size))
+        published = size / time_us / 1e3 * r.busbw_factor
+        out.append(
+            f"| {sid} ({s['use']}) | {r.ranks} | {size} | {published:.4g} | {r.busbw_gbs:.4g} | "
+            f"{time_us / r.time_us:.2f} | {r.algorithm}/{r.protocol} |"
+        )
+    for sid, nodes, size, busbw in _bw_rows():
+        s = SWEEPS[sid]
+        r = expected_collective(_input({**s["system"], "nodes": nodes}, s["op"], size))
+        out.append(
+            f"| {sid} ({s['use']}) | {r.ranks} | {size} | {busbw:.4g} | {r.busbw_gbs:.4g} | "
+            f"{r.busbw_gbs / busbw:.2f} | {r.algorithm}/{r.protocol} |"
+        )
+    for pid, p in POINTS.items():
+        r = expected_collective(_input(p["system"], p["op"], p["message_bytes"], algorithm=p.get("algorithm")))
+        if "busbw_gbs" in p:
+            figures = f"{p['busbw_gbs']:.4g} | {r.busbw_gbs:.4g} | {r.busbw_gbs / p['busbw_gbs']:.2f}"
+        else:
+            figures = f"time {p['time_us']} us | time {r.time_us:.1f} us | {p['time_us'] / r.time_us:.2f}"
+        algo = f"{r.algorithm}/{r.protocol}"
+        out.append(f"| {pid} ({p['use']}) | {r.ranks} | {p['message_bytes']} | {figures} | {algo} |")
+    return "\n".join(out)
+
+
+def test_ratio_table_lists_every_figure() -> None:
+    rows = ratio_table().splitlines()[2:]
+    assert len(rows) == len(_time_rows()) + len(_bw_rows()) + len(POINTS)
+
+
+if __name__ == "__main__":
+    print(ratio_table())
