@@ -152,7 +152,7 @@ def test_jobs_are_children_of_their_pool_and_wait_for_its_nodes(capture: Capture
         assert node_group.urn in job.dependencies, name
         assert job.inputs["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
         spec = job.inputs["spec"]
-        assert spec["backoffLimit"] == 0 and spec["activeDeadlineSeconds"] == 5400
+        assert spec["backoffLimit"] == 0 and spec["activeDeadlineSeconds"] == 14400
         assert spec["ttlSecondsAfterFinished"] == 86400
         assert pod(job)["restartPolicy"] == "Never"
         assert job.inputs["metadata"]["labels"][RUN_LABEL] == "r7"
@@ -171,7 +171,8 @@ def test_placement_resources_and_tolerations_follow_the_pool(capture: Capture) -
     container = gemm["containers"][0]
     assert container["image"] == IMAGES["gpu"]
     assert container["command"] == ["python", "-m", "aifab.bench.workloads.gemm"]
-    assert container["resources"]["limits"] == {"cpu": str(p5.vcpu // 2), "memory": "1024Gi", "nvidia.com/gpu": "8"}
+    assert container["resources"]["limits"] == {"cpu": str(p5.vcpu * 3 // 5), "memory": "1024Gi", "nvidia.com/gpu": "8"}
+    assert 2 * int(container["resources"]["requests"]["cpu"]) > p5.vcpu  # two benchmark pods never share a node
     assert container["resources"]["requests"] == container["resources"]["limits"]
     assert "vpc.amazonaws.com/efa" not in container["resources"]["limits"]  # one node: no EFA traffic
     env = {e["name"]: e for e in container["env"]}
@@ -233,6 +234,9 @@ def test_storage_jobs_mount_the_fsx_file_system(capture: Capture) -> None:
     assert {"name": "data", "mountPath": "/mnt/bench/scratch"} in container["volumeMounts"]
     assert container["command"][-2:] == ["--directory", "/mnt/bench/scratch"]
     assert "nvidia.com/gpu" not in container["resources"]["limits"]  # fio needs no GPU
+    checkpoint = pod(jobs(capture)["b-checkpoint-train-scratch-r7"])["containers"][0]
+    assert "nvidia.com/gpu" not in checkpoint["resources"]["limits"]  # the workload saves a CPU state
+    assert checkpoint["command"][-2:] == ["--directory", "/mnt/bench/scratch"]
     pv = capture.by_type("kubernetes:core/v1:PersistentVolume")
     pvc = capture.by_type("kubernetes:core/v1:PersistentVolumeClaim")
     assert len(pv) == len(pvc) == 1  # both pools share one claim in namespace exp
@@ -291,7 +295,7 @@ def test_suite_quick_images_and_node_cap_come_from_config(design: Design) -> Non
     found = jobs(capture)
     assert sorted(found) == ["b-collectives-prep-r7", "b-collectives-train-r7"]
     job = found["b-collectives-train-r7"]
-    assert job.inputs["spec"]["completions"] == 2 and job.inputs["spec"]["activeDeadlineSeconds"] == 1200
+    assert job.inputs["spec"]["completions"] == 2 and job.inputs["spec"]["activeDeadlineSeconds"] == 3600
     container = pod(job)["containers"][0]
     assert container["image"].startswith("example.org/torch@sha256:")
     assert container["command"][-1] == "--quick"

@@ -410,9 +410,10 @@ def _job_error(job: BenchJob, state: JobState | None, pods: Sequence[PodState], 
 
 # --- the whole run --------------------------------------------------------------------------------------------
 
-JOB_DEADLINE_S: Final = {True: 1200, False: 5400}
+JOB_DEADLINE_S: Final = {True: 3600, False: 14400}
 """``activeDeadlineSeconds`` of a benchmark Job, quick or not (the stack sets it; the runner waits as long,
-plus the time nodes and images take to come up)."""
+plus the time nodes and images take to come up). It counts from the Job's start, and a pool's Jobs take
+turns on its nodes (no two benchmark pods fit on one), so it covers the queue as well as the run."""
 START_SLACK_S: Final = 1800
 
 

@@ -17,10 +17,12 @@ The workload files travel in a ConfigMap, mounted as the package ``aifab.bench.w
 ``PYTHONPATH`` (they import only the standard library, their engine and ``_result``). Every pod is Pod
 Security ``restricted`` (the environment namespace enforces it), carries the pool's node selector and
 taint toleration as model serving does, requests = limits, ``AIFAB_POOL`` and ``AIFAB_NODE`` (the
-downward API's ``spec.nodeName``). Jobs never restart (``restartPolicy: Never``, ``backoffLimit: 0``),
-stop at ``activeDeadlineSeconds`` and are removed a day after they finish; Pulumi does not wait for them
-(``pulumi.com/skipAwait``): :func:`aifab.bench.cluster.run_cluster` waits and reads their logs. A
-NetworkPolicy lets the run's pods reach each other (NCCL and gloo pick ports at random) and nothing else.
+downward API's ``spec.nodeName``). Each pod asks for three fifths of a node's vCPUs, so two benchmark pods
+never share a node: a pool's Jobs take turns rather than disturb each other's measurements. Jobs never
+restart (``restartPolicy: Never``, ``backoffLimit: 0``), stop at ``activeDeadlineSeconds`` and are removed
+a day after they finish; Pulumi does not wait for them (``pulumi.com/skipAwait``):
+:func:`aifab.bench.cluster.run_cluster` waits and reads their logs. A NetworkPolicy lets the run's pods
+reach each other (NCCL and gloo pick ports at random) and nothing else.
 
 Jobs are children of their pool's component, depend on what it links to, and name its node group in an
 annotation, so none is created before the nodes it runs on. Images are pinned by tag
@@ -174,8 +176,9 @@ def placement(ctx: StackContext, pool: ComputePool, settings_: Settings, realise
     efa = spec.efa_interfaces if spec is not None and fabric is not None and fabric.technology == "efa" else 0
     vcpus = estimate.vcpus_per_node or 8
     memory_gib = int(spec.memory_gib) if spec is not None and spec.memory_gib else 32
-    # Half the node: room for the daemonsets (GPU operator, EFA plugin, monitoring) on any size of node.
-    cpu, memory = str(max(2, vcpus // 2)), f"{max(4, memory_gib // 2)}Gi"
+    # Three fifths of the node's vCPUs: two benchmark pods never share a node, so the pool's workloads take
+    # turns on each node and none disturbs another's measurement; the rest is room for the daemonsets.
+    cpu, memory = str(max(2, vcpus * 3 // 5)), f"{max(4, memory_gib // 2)}Gi"
     taint = {"gpu_pool": GPU_TAINT, "accelerator_pool": NEURON_TAINT}.get(pool.kind)
     tolerations = [{"key": taint[0], "operator": "Equal", "value": taint[1], "effect": "NoSchedule"}] if taint else []
     return Placement(
@@ -392,7 +395,7 @@ class Builder:
             command += ["--directory", data]  # the workload's files go on the file system under test
             working_dir = data
         amounts: dict[str, str] = {"cpu": where.cpu, "memory": where.memory}
-        if where.gpus and module in ("gemm", "memory", "collectives", "checkpoint"):
+        if where.gpus and module in ("gemm", "memory", "collectives"):  # checkpoint saves a CPU state
             amounts["nvidia.com/gpu"] = str(where.gpus)
         if where.efa and module == "collectives":
             amounts["vpc.amazonaws.com/efa"] = str(where.efa)
