@@ -231,6 +231,8 @@ def serving_capacity(inp: ServingInput) -> ServingCapacity:
     step_s = max(memory_s, compute_s)
     prefill_s = 2 * inp.parameters * inp.prompt_tokens / flops
     ttft_s = prefill_s + step_s
+    # every sequence's prompt is prefilled once per output_tokens generated
+    sustained = concurrency * inp.output_tokens / (inp.output_tokens * step_s + concurrency * prefill_s)
     return ServingCapacity(
         weights_gb=weights_bytes / 1e9,
         usable_hbm_gb=usable / 1e9,
@@ -245,8 +247,7 @@ def serving_capacity(inp: ServingInput) -> ServingCapacity:
         bound="compute" if compute_s > memory_s else "memory_bandwidth",
         tokens_per_s_per_sequence=1 / step_s,
         decode_tokens_per_s_per_replica=concurrency / step_s,
-        tokens_per_s_per_replica=concurrency * inp.output_tokens
-        / (inp.output_tokens * step_s + concurrency * prefill_s),
+        tokens_per_s_per_replica=sustained,
         prefill_ms=prefill_s * 1000,
         ttft_ms=ttft_s * 1000,
         request_latency_ms=(ttft_s + inp.output_tokens * step_s) * 1000,
