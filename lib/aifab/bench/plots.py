@@ -284,7 +284,7 @@ def _serving(
         if rows:
             axis.plot([c for c, _ in rows], [m.value for _, m in rows], "o-", color=colour, label=name.split(".")[1])
             axis.set_ylabel(rows[0][1].unit, color=colour)
-    handles = [line for axis in fig.axes for line in axis.get_lines() if not line.get_label().startswith("_")]
+    handles = [line for axis in fig.axes for line in axis.get_lines() if not str(line.get_label()).startswith("_")]
     if handles:
         left.legend(handles=handles, fontsize=8, loc="upper left")
     left.set_xlabel("concurrency")

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.markup import escape
 
 from aifab.errors import InputError
 
-from ._common import EXIT_FINDINGS, EXIT_OK, err, handle_errors, out
+from ._common import EXIT_FINDINGS, EXIT_OK, err, handle_errors, out, text_width
 
 __all__ = ["bench_group"]
 
@@ -189,6 +190,33 @@ def verify_command(
     )
 
 
+def _result_files(paths: list[Path]) -> list[Path]:
+    """Each file given, and the ``*.json`` under each folder, but what verify itself wrote there: the MLflow
+    store (``mlruns/``, which holds the verdict as an artifact) and verdict documents (``--output json=...``)."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = [f for f in sorted(path.rglob("*.json")) if "mlruns" not in f.relative_to(path).parts]
+        found = [f for f in found if not _is_verdict(f)]
+        if not found:
+            raise InputError("no benchmark results (*.json) in this folder", file=str(path))
+        files.extend(found)
+    return files
+
+
+def _is_verdict(file: Path) -> bool:
+    from aifab.bench.verify import FORMAT
+
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # read_results reports it
+    return f'"format": "{FORMAT}"'.encode() in head
+
+
 @handle_errors()
 def _verify(
     paths: tuple[str, ...],
@@ -215,7 +243,7 @@ def _verify(
     written = {fmt: target for fmt, target in files.items() if target != STDOUT}
     check_outputs(written.values(), inputs)  # before any work: a bad --output costs nothing
     tolerances = parse_tolerances(tolerance_items)
-    results = read_results(inputs)
+    results = read_results(_result_files(inputs))
     if not results:
         raise InputError("no benchmark results in the files given", file=", ".join(paths))
     if design_path is not None:
@@ -227,7 +255,8 @@ def _verify(
     rendered = {fmt: render(verification, fmt) for fmt in files}
     write_all({Path(target): rendered[fmt] for fmt, target in written.items()}, inputs)
     piped = [fmt for fmt, target in files.items() if target == STDOUT]
-    table_console = err if piped else out
+    # the terminal's width, or COLUMNS (100 without) when piped, as every aifab text report
+    table_console = Console(file=(err if piped else out).file, width=text_width(), highlight=False, soft_wrap=False)
     print_table(table_console, verification)
     for fmt in piped:
         click.echo(rendered[fmt], nl=False)
