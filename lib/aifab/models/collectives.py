@@ -87,6 +87,7 @@ follow NCCL's tuner structure without a measured check.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import model_validator
@@ -238,12 +239,13 @@ class CollectiveInput(FrozenModel):
         require_fraction("nvlink_efficiency", self.nvlink_efficiency)
         require_fraction("nvls_efficiency", self.nvls_efficiency)
         require_fraction("network_efficiency", self.network_efficiency)
-        if self.algorithm is not None and (self.algorithm, self.protocol) not in _candidates(self):
+        candidates = _candidates(self)
+        if self.algorithm is not None and (self.algorithm, self.protocol) not in candidates:
+            can = sorted(f"{a}/{p}" for a, p in candidates if p is not None)
             raise InputError(
-                f"algorithm {self.algorithm!r}{'' if self.protocol is None else ' with ' + self.protocol} "
-                f"cannot run {self.op} on {self.nodes} node(s) x {self.gpus_per_node} GPU(s)"
-                f"{'' if self.nvls else ' without nvls'}"
-                f"{'' if self.in_network_reduction else ' without in_network_reduction'}",
+                f"expected one of {', '.join(can)} for {self.op} on {self.nodes} node(s) x {self.gpus_per_node} "
+                f"GPU(s) (nvls={self.nvls}, in_network_reduction={self.in_network_reduction}), got "
+                f"{self.algorithm}/{self.protocol or 'any protocol'}",
                 field="algorithm",
             )
         return self
@@ -267,7 +269,8 @@ class CollectiveResult(FrozenModel):
     bound: Bound
 
 
-class _Option(FrozenModel):
+@dataclass(frozen=True)
+class _Option:
     """One algorithm/protocol NCCL could run: peak algbw (GB/s), latency (us), what bounds the bandwidth."""
 
     algorithm: Algorithm
