@@ -13,11 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from aifab.catalogue import load_catalogue
 from aifab.catalogue.models import entry_fields
 from aifab.cli.main import cli
+from aifab.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "docs/examples/minimal.yaml"  # two p5.48xlarge nodes in eu-west-2
@@ -144,3 +146,26 @@ def test_estimate_prices_carry_their_own_date(tmp_path: Path) -> None:
     virginia.write_text(MINIMAL.read_text().replace("eu-west-2", "us-east-1"))
     assert estimate_price(virginia, "--catalogue", overrides) == estimate_price(virginia)
     assert estimate_price(virginia)[0]["as_of"] == "2026-07-20"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        # YAML reads a date with a time as a datetime: it dates nothing (it was exit 3 for the file's as_of)
+        ("as_of: 2026-11-30 10:00:00\n" + LONDON, 1, "as_of: expected a date like 2026-11-01 (got 2026-11-30 10:00:00"),
+        (LONDON.replace("2026-10-01", "2026-10-01 10:00:00"), 4, "price_as_of: Datetimes provided to dates"),
+        ("as_of: soon\n" + LONDON, 1, "as_of: expected a date like 2026-11-01 (got 'soon')"),
+    ],
+)
+def test_a_date_that_is_not_a_date_is_located(tmp_path: Path, text: str, line: int, says: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    assert caught.value.line == line and says in str(caught.value), str(caught.value)
+
+
+def test_midnight_is_the_date_itself(tmp_path: Path) -> None:
+    cat = load_catalogue(write(tmp_path, LONDON.replace("2026-10-01", "2026-10-01 00:00:00")))
+    assert cat.price("p5.48xlarge", "eu-west-2")[1] == date(2026, 10, 1)
+    assert type(cat.price("p5.48xlarge", "eu-west-2")[1]) is date
+    assert cat.price("p5.48xlarge", "us-east-1")[1] == date(2026, 7, 20)

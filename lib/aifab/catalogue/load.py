@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
@@ -110,16 +110,17 @@ def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
         raise InputError(f"expected a mapping of catalogue sections ({sections})", file=file, line=1)
     _check_top_level(data, lines)
     update: dict[str, Any] = {"overrides": (*base.overrides, file)}
-    for key, kind, expected in (("version", str, "text"), ("as_of", date, "a date like 2026-11-01")):
+    for key, expected in (("version", "text"), ("as_of", "a date like 2026-11-01")):
         if key in data:
-            if not isinstance(data[key], kind):
+            valid = isinstance(data[key], str) if key == "version" else _plain_date(data[key]) is not None
+            if not valid:
                 line = lines.line_of((key,))
-                raise InputError(f"expected {expected} (got {data[key]!r})", file=file, line=line, field=key)
+                raise InputError(f"expected {expected} (got {_shown(data[key])})", file=file, line=line, field=key)
             if key == "version":
                 update[key] = data[key]
     # The file's as_of dates the values it sets; the catalogue's own date stays, since the values the file
     # leaves alone are as old as the built-in data says.
-    file_as_of: date | None = data.get("as_of")
+    file_as_of = _plain_date(data.get("as_of"))
     default_source = Source(type="user-override", url=None, confidence="high", note=file, as_of=file_as_of)
     for section, body in data.items():
         if section not in SECTIONS:
@@ -200,7 +201,7 @@ def _override(
             field=f"{section}.{name}.{key_field}",
         )
     changes.pop(key_field, None)
-    price_date = raw.get("price_as_of")
+    price_date = _plain_date(raw.get("price_as_of"))
     if _dates_only_its_prices(existing, changes):
         del changes["price_as_of"]  # dates the prices set here; the other prices keep their own date
     current = dump_entry(existing)
@@ -216,7 +217,7 @@ def _override(
         if not any(path == p or path.startswith(f"{p}.") for p in paths)
     }
     for path in paths:
-        dated = path.startswith("prices.") and isinstance(price_date, date)
+        dated = path.startswith("prices.") and price_date is not None
         field_sources[path] = source.model_copy(update={"as_of": price_date}) if dated else source
     field_sources.update(user_field_sources)
     merged = {
@@ -236,12 +237,27 @@ def _dates_only_its_prices(existing: CatalogueEntry, changes: dict[str, Any]) ->
     date of those prices, and the prices it does not set keep the date the catalogue gives them.
     """
     new_prices = changes.get("prices")
-    if not isinstance(new_prices, dict) or not isinstance(changes.get("price_as_of"), date):
+    if not isinstance(new_prices, dict) or _plain_date(changes.get("price_as_of")) is None:
         return False
     old_prices = getattr(existing, "prices", None)
     if getattr(existing, "price_as_of", None) is None or not isinstance(old_prices, dict):
         return False
     return bool(set(old_prices) - set(new_prices))
+
+
+def _plain_date(value: Any) -> date | None:
+    """A calendar date, or None: YAML reads ``2026-10-01 10:00`` as a datetime, which dates nothing here
+    (the entry's own validation then says so); midnight is the date itself."""
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() and value.tzinfo is None else None
+    return value if isinstance(value, date) else None
+
+
+def _shown(value: Any) -> str:
+    """A value for a message as a user wrote it: a date and time as ``2026-10-01 10:00:00``, not its repr."""
+    if isinstance(value, datetime):
+        return f"{value.isoformat(sep=' ')}, a date and time"
+    return value.isoformat() if isinstance(value, date) else repr(value)
 
 
 def _find(entries: dict[str, CatalogueEntry], name: str) -> CatalogueEntry | None:
@@ -353,7 +369,7 @@ def _input_error(exc: ValidationError, model: type[BaseModel], prefix: tuple[Any
     else:
         message = error_message(first)
         if "input" in first and kind != "value_error":
-            message += f" (got {first['input']!r})"
+            message += f" (got {_shown(first['input'])})"
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} in this entry)"
     return InputError(message, file=lines.file, line=lines.line_of(path), field=".".join(str(p) for p in path) or None)
