@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -400,3 +401,44 @@ def test_reference_stacks_with_benchmarks_validate_and_pass_the_gate(
     with_jobs = {r.inputs["spec"]["template"]["metadata"]["labels"]["aifab.dev/pool"] for r in capture.by_type(JOB)}
     assert with_jobs == pools
     deploy.gate(copy, env, today=dt.date(2026, 12, 1))  # raises DeploymentRefused on a mandatory finding
+
+
+def test_network_is_a_pair_of_pods_and_runs_here_as_one(design: Design, tmp_path: Path) -> None:
+    """Pod 1 serves iperf3 once, pod 0 measures against it through the headless Service's name; played here
+    with both pods' shell script on loopback (the name and port swapped for ones this machine has)."""
+    capture = run(design, config={"aifab:benchmarkQuick": "true", "aifab:benchmarkSuite": "network"})
+    found = jobs(capture)
+    assert sorted(found) == ["b-network-prep-r7", "b-network-train-r7", "b-network-trn-r7"]
+    job = found["b-network-train-r7"]
+    assert job.inputs["spec"]["completionMode"] == "Indexed" and job.inputs["spec"]["completions"] == 2
+    container = pod(job)["containers"][0]
+    assert container["image"] == IMAGES["tools"]
+    assert "nvidia.com/gpu" not in container["resources"]["limits"]
+    script = container["command"][2]
+    assert "--server b-network-train-r7-1.b-network-train-r7 --port 5201" in script
+    if shutil.which("iperf3") is None:
+        pytest.skip("iperf3 is not installed here (the system package manager has it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    local = script.replace("b-network-train-r7-1.b-network-train-r7", "127.0.0.1").replace("5201", port)
+    local = local.replace("sleep 20", "sleep 2")
+    mount = tmp_path / "mount"
+    for path, text in workload_files().items():
+        (mount / path).parent.mkdir(parents=True, exist_ok=True)
+        (mount / path).write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(mount), "AIFAB_POOL": "train", "AIFAB_NODE": "ip-10-0-1-5"}
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"  # `python` as the image has it
+    server = subprocess.Popen(["sh", "-c", local], env={**env, "NODE_RANK": "1"}, stdout=subprocess.DEVNULL)
+    try:
+        client = subprocess.run(
+            ["sh", "-c", local], env={**env, "NODE_RANK": "0"}, capture_output=True, text=True, timeout=120
+        )
+        assert server.wait(timeout=60) == 0  # the one-off server ends after its one test
+    finally:
+        server.kill()
+    (document,) = extract_documents(client.stdout)
+    result = BenchResult.model_validate(document)
+    assert result.ok and result.workload == "network", result.error
+    assert result.environment.pool == "train"
+    assert any(m.name.startswith("network.") for m in result.metrics)

@@ -79,6 +79,7 @@ MOUNT = "/opt/aifab-bench"
 DATA_MOUNT = "/mnt/bench"
 MASTER_PORT = 29500
 IPERF_PORT = 5201
+SERVER_WAIT_S = 900
 TTL_AFTER_FINISHED_S = 86400
 """A finished Job stays a day, long enough for the runner (or a person) to read its pods' logs."""
 DEFAULT_MAX_NODES = 8
@@ -322,13 +323,14 @@ class Builder:
         else:
             command = ["python", "-m", f"aifab.bench.workloads.{module}", *quick]
         if module == "network":
-            # Pod 1 serves one iperf3 test; pod 0 measures against it once it has had time to start.
+            # Pod 1 serves one iperf3 test (giving up if no client comes, so a failed client does not hold the
+            # Job to its deadline); pod 0 measures against it once it has had time to start.
             client = f"python -m aifab.bench.workloads.network --server {name}-1.{name} --port {IPERF_PORT}"
             command = [
                 "sh",
                 "-c",
                 f'if [ "$NODE_RANK" = 0 ]; then sleep 20; exec {client} {" ".join(quick)}; '
-                f"else exec iperf3 --server --one-off --port {IPERF_PORT}; fi",
+                f"else exec timeout {SERVER_WAIT_S} iperf3 --server --one-off --port {IPERF_PORT}; fi",
             ]
         env = [
             k8s.core.v1.EnvVarArgs(name="PYTHONPATH", value=MOUNT),
