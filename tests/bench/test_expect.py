@@ -206,3 +206,14 @@ def test_tolerance_overrides() -> None:
     assert local.fixed["gemm.tflops{dtype=fp32}"].tolerance == 0.05
     assert local.fixed["storage.iops{pattern=rand_read}"].tolerance == 0.5
     assert local.fixed["storage.bw_mbs{pattern=seq_read}"].tolerance == TOLERANCES["storage"]
+
+
+def test_the_documented_machine_file_reads_and_is_used() -> None:
+    # docs/benchmarks.md quotes this file (tests/test_docs.py holds the quote to it)
+    base = LocalMachine(cpu_model="x", cores=8, ghz=1.0, ghz_source="s", flags=("avx512f", "fma"))
+    machine = read_machine(ROOT / "docs" / "examples" / "bench" / "machine.yaml", base=base)
+    local = local_expectations(machine).scopes["local"]
+    assert machine.ghz == 2.1 and machine.disk.read_iops == 400_000
+    assert local.fixed["storage.bw_mbs{pattern=seq_read}"].expected == 3000
+    assert local.fixed["memory.copy_gbs"].source == "machine file: STREAM copy measured once on an idle machine"
+    assert local.collective is not None
