@@ -15,6 +15,7 @@ recorded in ``parameters``), and ``torch.load`` it back (``weights_only=True``).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -79,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"layers.{i}.weight": torch.randn(n, generator=generator)
         for i, n in enumerate(layer_shapes(size_mb, args.tensor_mb))
     }
+    # Warm-up, untimed: the first torch.save/torch.load in a process pays one-off setup (serializer and
+    # zip writer initialisation) that a training job's periodic checkpoints do not.
+    warm = io.BytesIO()
+    torch.save({"warm": torch.zeros(1024)}, warm)
+    warm.seek(0)
+    torch.load(warm, weights_only=True)
     work = tempfile.mkdtemp(prefix="aifab-ckpt-", dir=parent)
     writes: list[float] = []
     restores: list[float] = []
