@@ -108,3 +108,15 @@ def test_collective_inputs_reproduce_the_estimate(tmp_path: Path) -> None:
     cloud = _estimate(tmp_path).pool("cloud")
     assert cloud.collective_inputs["nvls"] is True and cloud.collective_inputs["network_latency_us"] != (0, 0, 0)
     assert _estimate(tmp_path, cloud={"placement": "spread"}).pool("cloud").collective_inputs == {}
+
+
+def test_efa_before_p5_runs_simple_only(tmp_path: Path) -> None:
+    # aws-ofi-nccl sets NCCL_PROTO=simple on EFA before P5 (aws/aws-ofi-nccl#280, 2023-09-29): every p4d figure
+    # assumes Simple, and the held-out 2 x p4de sweep matches that (test_collectives_published.py)
+    p4d = _estimate(tmp_path, cloud={"instance_type": "p4d.24xlarge"}).pool("cloud")
+    assert p4d.collective_inputs["protocol"] == "Simple"
+    assert {p.protocol for p in p4d.allreduce} == {"Simple"}
+    assert "Simple protocol only" in p4d.explain["allreduce_busbw_gbs_1gib"]
+    p5 = _estimate(tmp_path).pool("cloud")
+    assert "protocol" not in p5.collective_inputs
+    assert "LL" in {p.protocol for p in p5.allreduce}

@@ -43,11 +43,6 @@ KNOWN_MISSES: dict[tuple[str, int, int], tuple[float, float]] = {
     ("hyperpod-p5-all-reduce", 32, 256 * MIB): (1.3, 1.4),
     ("hyperpod-p5-all-reduce", 32, 512 * MIB): (1.4, 1.55),
     ("hyperpod-p5-all-reduce", 32, 1024 * MIB): (1.15, 1.3),
-    # p4de (EFA v1, held out): its latency is ~2.4x the fitted EFA v2 one (161 us vs 69 us at 8 B).
-    **{("aws-p4de-2node", 2, 2**k): (1.8, 3.1) for k in range(3, 19)},
-    ("aws-p4de-2node", 2, 8 * MIB): (1.5, 1.55),
-    ("aws-p4de-2node", 2, 16 * MIB): (1.55, 1.7),
-    ("aws-p4de-2node", 2, 64 * MIB): (1.15, 1.3),
     # GB200 MNNVL (held out): 8 ranks on 2 trays through the NVLink switch trays; NCCL treats them as one node
     # but the floor is 21 us, not 15, and NVLS ramps to its peak (485 GB/s algbw, not 549) only by 2 GiB.
     **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.5, 1.9) for k in range(6, 19)},

@@ -71,6 +71,8 @@ PowerBasis = Literal["node-model-max", "instance-max", "estimate-from-tdp"]
 _FALLBACK_DTYPES: tuple[Precision, ...] = ("bf16", "fp16")
 # Scale-up links of NVSwitch systems with NVLink SHARP (NVLS): H100/H200 (NVLink 4), B200/GB200 (NVLink 5).
 _NVLS_LINKS = frozenset({"nvlink4", "nvlink5"})
+# Instance families whose EFA carries NCCL's LL and LL128 protocols (P5 and later); older ones run Simple.
+_EFA_LL_FAMILIES = ("p5", "p6")
 # Placements that put a pool's nodes in different racks or partitions, not one cluster placement group.
 _SPREAD_PLACEMENTS = frozenset({"spread", "partition"})
 # The collective model's own efficiency defaults, quoted in explanations (not re-stated here).
@@ -133,7 +135,7 @@ class GpuCollectives:
     oversubscription: float
     sweep: tuple[AllReducePoint, ...]
     busbw_gbs_1gib: float | None
-    model_inputs: dict[str, bool | tuple[float, float, float]]
+    model_inputs: dict[str, bool | str | tuple[float, float, float]]
 
 
 def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
@@ -195,16 +197,20 @@ class CollectiveShape:
     nvls: bool
     sharp: bool
     efa: bool
+    simple_only: bool
 
 
-def _model_inputs(shape: CollectiveShape) -> dict[str, bool | tuple[float, float, float]]:
+def _model_inputs(shape: CollectiveShape) -> dict[str, bool | str | tuple[float, float, float]]:
     """The CollectiveInput fields a pool's shape sets beyond op, size, ranks and link rates."""
     multi = shape.nodes > 1
-    return {
+    inputs: dict[str, bool | str | tuple[float, float, float]] = {
         "nvls": shape.nvls,
         "in_network_reduction": shape.sharp and multi,
         "network_latency_us": EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
     }
+    if shape.simple_only and multi:
+        inputs["protocol"] = "Simple"
+    return inputs
 
 
 def _allreduce(ctx: Context, shape: CollectiveShape, size: int) -> CollectiveResult:
@@ -677,7 +683,7 @@ def _gpu_collectives(
     oversub = fabric.oversubscription if fabric is not None else 1.0
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
-    model_inputs: dict[str, bool | tuple[float, float, float]] = {}
+    model_inputs: dict[str, bool | str | tuple[float, float, float]] = {}
     if gpus < 2:
         notes.append("one GPU: no collective to expect")
     elif pool.node_count > 1 and fabric is None:
@@ -694,6 +700,8 @@ def _gpu_collectives(
     else:
         efa = fabric is not None and fabric.technology == "efa"
         efa = efa or (hw.instance is not None and hw.instance.efa_gbps_total > 0)
+        # aws-ofi-nccl runs NCCL's Simple protocol only on EFA before P5 (aws/aws-ofi-nccl#280)
+        ll_on_efa = hw.instance is not None and hw.instance.name.startswith(_EFA_LL_FAMILIES)
         shape = CollectiveShape(
             nodes=pool.node_count,
             per_node=hw.per_node,
@@ -704,6 +712,7 @@ def _gpu_collectives(
             nvls=link in _NVLS_LINKS and hw.per_node > 1,
             sharp=fabric is not None and fabric.in_network_reduction,
             efa=efa,
+            simple_only=efa and not ll_on_efa,
         )
         key = ("sweep", shape)
         cached = ctx.memo.get(key)
@@ -724,7 +733,8 @@ def _gpu_collectives(
         explain["allreduce_busbw_gbs_1gib"] = (
             f"all-reduce of 1 GiB over {gpus:,} ranks, NCCL's fastest algorithm by its tuner: {one.algorithm} / "
             f"{one.protocol} (links {wire}{', NVLink SHARP' if shape.nvls else ''}"
-            f"{', SHARP in the switches' if shape.sharp else ''}{', EFA latencies' if shape.efa else ''}): "
+            f"{', SHARP in the switches' if shape.sharp else ''}{', EFA latencies' if shape.efa else ''}"
+            f"{', Simple protocol only (EFA before P5)' if shape.simple_only else ''}): "
             f"peak busbw {num(one.peak_busbw_gbs)} GB/s, latency {num(one.latency_us)} us + "
             f"{num(one.bandwidth_time_us)} us on the wire -> busbw {num(one.busbw_gbs)} GB/s "
             f"({link if one.bound == 'nvlink' else one.bound}-bound)"

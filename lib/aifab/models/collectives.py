@@ -52,13 +52,16 @@ Latencies (us), NCCL's ``baseLat`` + ``hwLat`` tables (LL / LL128 / Simple)::
 * ring all_reduce, all_gather, reduce_scatter: ``base + (steps - net_steps) x nvlink_hop + net_steps x
   net_hop``; steps ``2(n-1)`` (all_reduce, ``2 x nodes`` across the network) or ``n-1`` (``nodes-1``);
   with several nodes an NVLink hop costs at least NCCL's 1 us network overhead (3 us for Simple);
-  multi-node ring all_reduce with Simple costs 1.4x (NCCL's ring "plateau" correction, Ampere and later).
+  multi-node ring all_reduce with Simple costs 1.4x from 1 KiB per rank (NCCL's ring "plateau"
+  correction, Ampere and later, at 64 B per rank and channel; 16 channels assumed).
 * ring broadcast and reduce: ``base + n x hop`` (Simple uses the tree's chunk latency, as NCCL does).
 * tree: ``base + 2((g-1) nvlink_hop + log2(nodes) net_hop)``, and NCCL's ``treeCorrectionFactor``
   (0.4-1.0 of the tree bandwidth from 64 B to 256 MiB); nvls: ``23``; nvls_tree: ``23 + 2 log2(nodes)
   x net_hop``; collnet: ``2(3.7 + 0.4 (g-1)) + net_hop`` (with nvls ``23 + net_hop``); p2p
   (all_to_all): ``8.4 + 3.4``, plus across nodes ``net_hop(14) + (n - g) x peer_latency_us`` (one send and
   receive per remote peer).
+* EFA before P5 carries Simple only: aws-ofi-nccl sets ``NCCL_PROTO=simple`` there (LL and LL128 need
+  128-byte ordered delivery; aws/aws-ofi-nccl#280 lifts it on P5, 2023-09-29): pass ``protocol="Simple"``.
 * ``net_hop`` adds the network's own latency per crossing (NCCL's ``latencyInter``),
   ``network_latency_us[protocol]``. NCCL's tables describe InfiniBand, so it defaults to 0; EFA's is
   fitted (``EFA_NETWORK_LATENCY_US``). A Simple ring crossing gets none: its chunks stream through the
@@ -77,11 +80,10 @@ Calibration (each figure's source and date is beside it in ``tests/models/data/n
   tree, 2-node InfiniBand NVLS tree latency).
 
 Limits: NCCL also sizes channels and threads per message, which this envelope leaves out, so mid-size
-(1-256 MiB) figures are the least exact, most at 16 and more nodes; EFA v1 (p4d/p4de) is slower than the
-fitted EFA v2 below 64 MiB; an NVLink domain spanning trays (GB200 MNNVL) is up to 1.9x slower than this
-one-node model below 2 GiB; NVLS for all_gather / reduce_scatter and CollNet Chain are not modelled;
-no published sweep was found for SHARP (collnet) or for multi-node InfiniBand bandwidth, so those figures
-follow NCCL's tuner structure without a measured check.
+(1-256 MiB) figures are the least exact, most at 16 and more nodes; an NVLink domain spanning trays
+(GB200 MNNVL) is up to 1.9x slower than this one-node model below 2 GiB; NVLS for all_gather /
+reduce_scatter and CollNet Chain are not modelled; no published sweep was found for SHARP (collnet),
+so that figure follows NCCL's tuner structure without a measured check.
 """
 
 from __future__ import annotations
@@ -155,7 +157,8 @@ _COLLNET_NVLINK_LAT = 3.7
 _COLLNET_NET_LAT = 31.0
 _COLLNET_ARITY_LAT = 0.4
 _NET_OVERHEAD_US = 1.0  # getNetOverhead on Intel/other CPUs (2.0 on AMD); x3 for Simple
-_RING_PLATEAU = 1.4  # ncclTopoGetAlgoTime: multi-node ring all_reduce, Simple (1.9 before Ampere)
+_RING_PLATEAU = 1.4  # ncclTopoGetAlgoTime: multi-node ring all_reduce, Simple (1.9 before Ampere) ...
+_PLATEAU_BYTES = 64 * 16  # ... from 64 B per rank per channel (16 channels assumed)
 # ncclTopoGetAlgoTime: trees are slower than their model at medium sizes; tree bandwidth x this factor,
 # indexed by log2(bytes / 64), 64 B to 256 MiB (LL, LL128, Simple rows).
 _TREE_CORRECTION = (
@@ -351,7 +354,7 @@ def _options(inp: CollectiveInput) -> list[_Option]:
                     + (steps - net_steps) * intra
                     + net_steps * net_hop(_NET_LAT["ring"][k], proto, 0.0 if proto == "Simple" else 1.0)
                 )
-                if multi and inp.op == "all_reduce" and proto == "Simple":
+                if multi and inp.op == "all_reduce" and proto == "Simple" and inp.message_bytes >= _PLATEAU_BYTES * n:
                     lat *= _RING_PLATEAU
         elif algo == "tree":
             algbw, bound = pick(_TREE_EFF * nv / 2, b_net if nodes == 2 else b_net / 2)
