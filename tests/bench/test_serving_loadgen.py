@@ -248,6 +248,7 @@ def test_quick_run_end_to_end() -> None:
     p = result.parameters
     assert p["server"].startswith("self-started") and p["model_parameters"] == 149_248
     assert (p["max_tokens"], p["prompt_tokens"], p["concurrency"]) == (32, 64, [1, 2])
+    assert 1 <= p["server_largest_batch"] <= 2  # at most the concurrency: one batch slot per client
     m = _metrics(result)
     for c in (1, 2):
         assert m[f"serving.errors{{concurrency={c}}}"].value == 0

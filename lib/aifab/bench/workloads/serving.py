@@ -286,10 +286,9 @@ def run_level(
                 began = time.perf_counter()
                 try:
                     outcome = workload.send(client)
-                except (OSError, http.client.HTTPException, RequestError, ValueError) as exc:
+                except Exception as exc:  # any failure (even an answer of the wrong shape) is a failed request
                     client.close()  # the connection's state is unknown: start afresh
-                    now = time.perf_counter()
-                    outcome = Outcome(began, now, None, 0, error=_describe(exc))
+                    outcome = Outcome(began, time.perf_counter(), None, None, error=_describe(exc))
                 with lock:
                     outcomes.append(outcome)
         finally:
@@ -463,7 +462,10 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
                 listing = probe.get_json("/v1/models")
                 cards = listing.get("data") if isinstance(listing, dict) else None
                 if isinstance(cards, list) and cards and isinstance(cards[0], dict):
-                    model_card = cards[0]
+                    model_card = cards[0]  # OpenAI: {"data": [{"id": ...}]}
+                names = listing.get("models") if isinstance(listing, dict) else None
+                if isinstance(names, list) and names and isinstance(names[0], str):
+                    model_card = {"id": names[0]}  # KServe v1: {"models": [name, ...]}
         model = args.model or str(model_card.get("id", "default"))
         endpoint = args.endpoint if args.api == "openai" else args.kserve_protocol
         stream = args.api == "openai" and not args.no_stream
@@ -509,6 +511,10 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
         )
     if first_error is not None:
         parameters["first_error"] = first_error
+    if aifab_card:  # the aifab model server says how large its decode batches got: batching seen, not assumed
+        with contextlib.suppress(OSError, http.client.HTTPException, RequestError, ValueError, LookupError):
+            parameters["server_largest_batch"] = probe.get_json("/v1/models")["data"][0]["aifab"]["largest_batch"]
+        probe.close()
     total = sum(s["requests"] for s in series)
     failed = sum(s["errors"] for s in series)
     error = f"all {total} requests failed; first: {first_error}" if total and failed == total else None
