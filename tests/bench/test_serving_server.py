@@ -236,14 +236,19 @@ def test_batched_cached_decoding_equals_full_recompute() -> None:
         engine.stop()
 
 
-def test_a_cancelled_request_frees_its_slot() -> None:
-    engine = ms.Engine(TINY, max_batch=1)
+def test_cancelled_requests_free_their_slots() -> None:
+    engine = ms.Engine(TINY, max_batch=2)
     try:
-        first = engine.submit(ms.encode("long"), 200)
-        next(engine.tokens(first, timeout_s=30))
-        first.cancelled.set()  # what the HTTP handler does when the client goes away
-        second = engine.submit(ms.encode("next"), 3)
-        assert len("".join(engine.tokens(second, timeout_s=30))) == 3  # would time out if the slot leaked
+        with engine._cond:  # both in the batch together
+            gone = [engine.submit(ms.encode("long"), 200), engine.submit(ms.encode("longer"), 200)]
+        for request in gone:
+            next(engine.tokens(request, timeout_s=30))
+        for request in gone:
+            request.cancelled.set()  # what the HTTP handler does when a client goes away
+        after = [engine.submit(ms.encode("next"), 3), engine.submit(ms.encode("then"), 3)]
+        # Both need a slot of their own: a leaked slot would leave one waiting until the timeout.
+        assert ["".join(engine.tokens(r, timeout_s=30)) != "" for r in after] == [True, True]
+        assert sorted(engine._free_slots) == [0, 1]
     finally:
         engine.stop()
 

@@ -280,7 +280,8 @@ class Engine:
                 try:
                     for request in admitted:
                         self._prefill(request)
-                    self._active = [r for r in self._active if not self._finish_if_cancelled(r)]
+                    # Clients that went away leave the batch (a copy: releasing edits self._active).
+                    self._release([r for r in self._active if r.cancelled.is_set()])
                     if self._active:
                         self._decode()
                 except Exception as exc:  # a failed step fails its requests, never the server
@@ -297,19 +298,13 @@ class Engine:
                     self._free_slots.append(request.slot)
                     request.slot = -1
 
-    def _finish_if_cancelled(self, request: _Request) -> bool:
-        if request.cancelled.is_set():
-            self._release([request])
-            return True
-        return False
-
     def _emit(self, request: _Request, token: int) -> None:
         request.last_token = token
         request.generated += 1
         request.events.put(("token", chr(token)))
         if request.generated >= request.max_tokens:
+            self._release([request])  # first, so whoever sees "done" finds the slot free again
             request.events.put(("done", ""))
-            self._release([request])
 
     def _prefill(self, request: _Request) -> None:
         tokens = torch.tensor(request.prompt, device=self.device)
@@ -334,7 +329,11 @@ class Engine:
     def tokens(self, request: _Request, *, timeout_s: float = 600.0) -> Iterator[str]:
         """The request's tokens as they come; raises :class:`EngineError` if generation fails."""
         while True:
-            kind, text = request.events.get(timeout=timeout_s)
+            try:
+                kind, text = request.events.get(timeout=timeout_s)
+            except queue.Empty:
+                request.cancelled.set()
+                raise EngineError(f"no token for {timeout_s:g} s") from None
             if kind == "token":
                 yield text
             elif kind == "done":
