@@ -4,17 +4,21 @@ wrong shape. Each case starts from the hostile file a user could write and runs 
 Before: ``1`` and ``true`` as keys said "duplicate key True in the same mapping" (neither spelling the user
 wrote); ``enforcement: ''`` gave two lines naming pydantic's union members
 (``enforcement.literal['advisory',...]`` and ``enforcement.dict[str,literal[...]]``); ``allowed_regions: .nan``
-said "expected a finite number (got nan)" for a parameter that takes a list of regions.
+said "expected a finite number (got nan)" for a parameter that takes a list of regions; ``tdp_w: 65e1`` said
+"Input should be a valid number (got '65e1')" (YAML 1.1 reads an exponent without a dot as text, and so did
+a JSON file's ``1e-05``, as ``json.dumps`` writes 0.00001).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from aifab.cli.main import cli
+from aifab.design.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "docs/examples/minimal.yaml"
@@ -113,3 +117,28 @@ def test_good_enforcement_settings_still_pass(tmp_path: Path, setting: str) -> N
     config.write_text(f"packs:\n  baseline-security:\n    {setting}\n")
     code, out = run("check", str(MINIMAL), "--no-preview", "--policy-config", str(config), "--format", "json")
     assert code in (0, 1), out
+
+
+@pytest.mark.parametrize(
+    ("written", "value"), [("65e1", 650.0), ("6.5e2", 650.0), ("6.5E+2", 650.0), ("+.65e3", 650.0)]
+)
+def test_a_number_in_exponent_form_is_a_number(tmp_path: Path, written: str, value: float) -> None:
+    """YAML 1.1 read ``65e1`` as text, and the message then said it was not a valid number (got '65e1')."""
+    overrides = tmp_path / "catalogue.yaml"
+    overrides.write_text(f"accelerators:\n  h100-sxm:\n    tdp_w: {written}\n")
+    code, out = run("catalogue", "show", "accelerator", "h100-sxm", "--catalogue", str(overrides), "--format", "json")
+    assert code == 0 and json.loads(out)["tdp_w"] == value, out
+
+
+def test_json_numbers_are_read_as_json_writes_them() -> None:
+    """``json.dumps`` writes 0.00001 as ``1e-05``: a JSON design or overrides file must read it back as a number."""
+    numbers = {"small": 0.00001, "large": 1e22, "negative": -1.5e-7}
+    assert read_yaml(json.dumps(numbers), "numbers.json")[0] == numbers
+
+
+@pytest.mark.parametrize("written", ["'65e1'", "1e", "e3", "1.2.3"])
+def test_text_that_looks_like_an_exponent_stays_text(tmp_path: Path, written: str) -> None:
+    overrides = tmp_path / "catalogue.yaml"
+    overrides.write_text(f"accelerators:\n  h100-sxm:\n    tdp_w: {written}\n")
+    code, out = run("catalogue", "show", "accelerator", "h100-sxm", "--catalogue", str(overrides))
+    assert code == 2 and f"{overrides}:3: accelerators.h100-sxm.tdp_w: Input should be a valid number" in out, out

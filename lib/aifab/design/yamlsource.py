@@ -12,6 +12,8 @@ refused before it is opened, since opening a FIFO blocks), a file larger than ``
 the ``AIFAB_MAX_INPUT_BYTES`` environment variable overrides it) is refused, and a document nested deeper
 than ``MAX_DEPTH`` (200) levels is an error located at the first value too deep. Sexagesimal numbers
 (YAML 1.1's ``1:30`` = 90) are not numbers here: they stay strings, so a typo is reported, not converted.
+Numbers in exponent form are numbers as in JSON and YAML 1.2 (``1e3``, ``2.5e-3``; YAML 1.1 read them as
+text, and the message then said that ``1e3`` is not a valid number).
 
 >>> data, lines = read_yaml("name: x\\ncomponents:\\n  - kind: site\\n    id: a\\n", "d.yaml")
 >>> lines.line_of(("components", 0, "id"))
@@ -76,8 +78,9 @@ _Parser.add_implicit_resolver(
 _Parser.add_implicit_resolver(
     _FLOAT,
     re.compile(
-        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+        |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?\.(?:inf|Inf|INF)
         |\.(?:nan|NaN|NAN))$""",
         re.X,
