@@ -276,17 +276,17 @@ def _serving(
         return None
     fig = Figure(figsize=(10, 4.2))
     left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
-    for name, axis, colour in (
-        ("serving.tokens_per_s", left, "#1f77b4"),
-        ("serving.requests_per_s", left.twinx(), "#ff7f0e"),
+    for name, axis, colour, style in (
+        ("serving.tokens_per_s", left, "#1f77b4", "o-"),
+        ("serving.requests_per_s", left.twinx(), "#ff7f0e", "s--"),  # often proportional: keep both visible
     ):
         rows = sorted(series.get(name, []), key=lambda r: r[0])
         if rows:
-            axis.plot([c for c, _ in rows], [m.value for _, m in rows], "o-", color=colour, label=name.split(".")[1])
+            axis.plot([c for c, _ in rows], [m.value for _, m in rows], style, color=colour, label=name.split(".")[1])
             axis.set_ylabel(rows[0][1].unit, color=colour)
     handles = [line for axis in fig.axes for line in axis.get_lines() if not str(line.get_label()).startswith("_")]
     if handles:
-        left.legend(handles=handles, fontsize=8, loc="upper left")
+        left.legend(handles=handles, fontsize=8, loc="best")
     left.set_xlabel("concurrency")
     left.set_title(f"{scope}: serving throughput")
     left.grid(True, alpha=0.3)
@@ -305,10 +305,12 @@ def _serving(
     right.grid(True, alpha=0.3)
     if right.lines:
         right.legend(fontsize=8)
+    concurrencies = sorted({c for rows in series.values() for c, _ in rows})
     for axis in (left, right):
-        concurrencies = sorted({c for rows in series.values() for c, _ in rows})
         if len(concurrencies) > 1 and concurrencies[-1] / max(concurrencies[0], 1) >= 8:
             axis.set_xscale("log", base=2)
-            axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_xticks(concurrencies)  # the levels measured, as whole numbers
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     fig.tight_layout()
     return fig
