@@ -46,18 +46,18 @@ def test_pool_all_reduce(est: DesignEstimate) -> None:
     assert train.scale_up_gbs_per_direction == 450
     assert train.nic_gbps_per_gpu == 400
     # 1 GiB: NCCL's tuner picks ring / Simple (aifab.models.collectives; tree and NVLS tree are slower here)
-    # peak busbw = min(450 x 0.82 = 369, 8 rails x 400 / 8 x 0.85 / 1 = 340) = 340 GB/s (network-bound)
+    # peak busbw = min(450 x 0.82 = 369, 8 rails x 400 / 8 x 0.94 InfiniBand / 1 = 376) = 369 GB/s (NVLink-bound)
     # ring over 32 ranks, Simple: 62 steps, 2 x 4 = 8 across nodes; latency (8.4 + 54 x 3.4 + 8 x 14.0) x 1.4
-    # = 425.6 us; wire time 1 GiB x 2 x 31/32 / 340 GB/s = 6,118.7 us; busbw = 1 GiB / 6,544.3 us x 1.9375
+    # = 425.6 us; wire time 1 GiB x 2 x 31/32 / 369 GB/s = 5,637.9 us; busbw = 1 GiB / 6,063.5 us x 1.9375
     latency_us = (8.4 + 54 * 3.4 + 8 * 14.0) * 1.4
-    wire_us = GIB * 1.9375 / 340 / 1e3
+    wire_us = GIB * 1.9375 / 369 / 1e3
     busbw = GIB / (latency_us + wire_us) / 1e3 * 1.9375
     assert train.expected.allreduce_busbw_gbs_1gib == pytest.approx(busbw)
-    assert train.expected.allreduce_busbw_gbs_1gib == pytest.approx(317.89, abs=0.01)
+    assert train.expected.allreduce_busbw_gbs_1gib == pytest.approx(343.10, abs=0.01)
     assert [p.message_bytes for p in train.allreduce] == list(EstimateOptions().allreduce_sweep_bytes)
     first, last = train.allreduce[0], train.allreduce[-1]
     assert (first.bound, first.algorithm, first.protocol) == ("latency", "tree", "LL")
-    assert (last.bound, last.algorithm, last.protocol) == ("network", "ring", "Simple")
+    assert (last.bound, last.algorithm, last.protocol) == ("nvlink", "ring", "Simple")
 
 
 def test_pool_storage(est: DesignEstimate) -> None:

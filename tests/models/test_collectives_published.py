@@ -18,6 +18,7 @@ import yaml
 from aifab.models.collectives import (
     EFA_NETWORK_LATENCY_US,
     EFA_PEER_LATENCY_US,
+    IB_NETWORK_EFFICIENCY,
     CollectiveInput,
     CollectiveResult,
     busbw_factor,
@@ -65,6 +66,8 @@ def _input(system: dict[str, Any], op: str, size: int, **extra: Any) -> Collecti
     network = s.pop("network", "infiniband")
     if network == "efa":
         extra = {"network_latency_us": EFA_NETWORK_LATENCY_US, "peer_latency_us": EFA_PEER_LATENCY_US, **extra}
+    elif network == "infiniband" and s["nodes"] > 1:
+        extra = {"network_efficiency": IB_NETWORK_EFFICIENCY, **extra}
     return CollectiveInput(op=op, message_bytes=size, **s, **extra)
 
 

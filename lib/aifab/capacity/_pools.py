@@ -50,7 +50,7 @@ from aifab.models import (
     pool_compute,
     training_time,
 )
-from aifab.models.collectives import EFA_NETWORK_LATENCY_US
+from aifab.models.collectives import EFA_NETWORK_LATENCY_US, IB_NETWORK_EFFICIENCY
 
 from ._context import Context, Hardware, located
 from ._format import num
@@ -135,7 +135,7 @@ class GpuCollectives:
     oversubscription: float
     sweep: tuple[AllReducePoint, ...]
     busbw_gbs_1gib: float | None
-    model_inputs: dict[str, bool | str | tuple[float, float, float]]
+    model_inputs: dict[str, bool | str | float | tuple[float, float, float]]
 
 
 def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
@@ -198,18 +198,21 @@ class CollectiveShape:
     sharp: bool
     efa: bool
     simple_only: bool
+    infiniband: bool
 
 
-def _model_inputs(shape: CollectiveShape) -> dict[str, bool | str | tuple[float, float, float]]:
+def _model_inputs(shape: CollectiveShape) -> dict[str, bool | str | float | tuple[float, float, float]]:
     """The CollectiveInput fields a pool's shape sets beyond op, size, ranks and link rates."""
     multi = shape.nodes > 1
-    inputs: dict[str, bool | str | tuple[float, float, float]] = {
+    inputs: dict[str, bool | str | float | tuple[float, float, float]] = {
         "nvls": shape.nvls,
         "in_network_reduction": shape.sharp and multi,
         "network_latency_us": EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
     }
     if shape.simple_only and multi:
         inputs["protocol"] = "Simple"
+    if shape.infiniband and multi:
+        inputs["network_efficiency"] = IB_NETWORK_EFFICIENCY
     return inputs
 
 
@@ -683,7 +686,7 @@ def _gpu_collectives(
     oversub = fabric.oversubscription if fabric is not None else 1.0
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
-    model_inputs: dict[str, bool | str | tuple[float, float, float]] = {}
+    model_inputs: dict[str, bool | str | float | tuple[float, float, float]] = {}
     if gpus < 2:
         notes.append("one GPU: no collective to expect")
     elif pool.node_count > 1 and fabric is None:
@@ -713,6 +716,7 @@ def _gpu_collectives(
             sharp=fabric is not None and fabric.in_network_reduction,
             efa=efa,
             simple_only=efa and not ll_on_efa,
+            infiniband=fabric is not None and fabric.technology == "infiniband",
         )
         key = ("sweep", shape)
         cached = ctx.memo.get(key)
@@ -725,6 +729,7 @@ def _gpu_collectives(
         busbw_1g = one.busbw_gbs
         model_inputs = _model_inputs(shape)
         nv_eff, net_eff = _EFFICIENCY
+        net_eff = IB_NETWORK_EFFICIENCY if shape.infiniband else net_eff
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
         if pool.node_count > 1 and nic is not None:
             wire += (

@@ -71,13 +71,14 @@ Calibration (each figure's source and date is beside it in ``tests/models/data/n
 
 * ``nvlink_efficiency=0.82``: 370 of 450 GB/s ring busbw on H100 (NVIDIA/nccl-tests#212, 2024-05-06).
 * ``nvls_efficiency=0.61``: NVLS all_reduce algbw ~275 GB/s on 8 H100 (busbw ~480; same thread).
-* ``network_efficiency=0.85``: 340 of 400 Gb/s effective all-reduce on p4d EFA (stas00/ml-engineering).
+* ``network_efficiency=0.85``: 340 of 400 Gb/s effective all-reduce on p4d EFA (stas00/ml-engineering);
+  ``IB_NETWORK_EFFICIENCY=0.94`` for InfiniBand NDR, 46-48 of 50 GB/s per NIC (NVIDIA/nccl-tests#290).
 * ``EFA_NETWORK_LATENCY_US=(22, 110, 180)``: LL from the 2 x p5.48xlarge all_reduce sweep at 8 B-8 KiB
   (aws-samples/awsome-distributed-training, 2024-04-19), LL128 and Simple chosen over that sweep and the
   2-32 node p5 HyperPod sweep (2025-10-14) together. ``EFA_PEER_LATENCY_US=3``: the 2, 8 and 32-node
   p5 all_to_all sweeps. Held out: the 2 x p4de sweep, 2 x H100 and 2 x A100 on OCI RoCE, a GB200 NVLink
   domain of 8, the 4 and 16-node all_to_all, and the single figures (NVLS and ring on 8 H100, 8 x p5 NVLS
-  tree, 2-node InfiniBand NVLS tree latency).
+  tree, 2-node InfiniBand NVLS tree latency, multi-node InfiniBand ring busbw from GTC 2024).
 
 Limits: NCCL also sizes channels and threads per message, which this envelope leaves out, so mid-size
 (1-256 MiB) figures are the least exact, most at 16 and more nodes; an NVLink domain spanning trays
@@ -107,6 +108,7 @@ from aifab.models._base import (
 __all__ = [
     "EFA_NETWORK_LATENCY_US",
     "EFA_PEER_LATENCY_US",
+    "IB_NETWORK_EFFICIENCY",
     "NCCL_TESTS_BINARY",
     "Algorithm",
     "Bound",
@@ -139,6 +141,9 @@ NCCL_TESTS_BINARY: dict[CollectiveOp, str] = {
 # table, fitted to the 2 x p5.48xlarge sweep: LL to 8 B-256 KiB (69 us where NCCL's tree/LL formula
 # gives 25 us + 2 crossings), LL128 to 4-64 MiB, Simple to 128 MiB-16 GiB.
 EFA_NETWORK_LATENCY_US: tuple[float, float, float] = (22.0, 110.0, 180.0)
+# InfiniBand NDR: "For NDR @ 400Gbps you should see 46-48GB/s per NIC" (NCCL maintainer, NVIDIA/nccl-tests#290,
+# 2025-03-03): 47 of 50 GB/s. The CollectiveInput default (0.85) is EFA's measured p4d rate.
+IB_NETWORK_EFFICIENCY = 0.94
 # all_to_all over EFA: each remote peer's send and receive through the proxy, fitted to the 2, 8 and 32-node
 # p5 all_to_all sweeps (4 and 16 nodes held out).
 EFA_PEER_LATENCY_US = 3.0
