@@ -253,6 +253,32 @@ def test_storage_jobs_mount_the_fsx_file_system(capture: Capture) -> None:
         assert pv[0].inputs["spec"]["capacity"] == {"storage": "2400Gi"}
     lustre = next(r for r in capture.resources() if r.type == "aws:fsx/lustreFileSystem:LustreFileSystem")
     assert lustre.urn in pv[0].dependencies
+    namespaces = capture.by_type("kubernetes:core/v1:Namespace")
+    namespace = next(r for r in namespaces if r.inputs["metadata"]["name"] == "exp")
+    assert namespace.urn in pvc[0].dependencies
+
+
+def test_shared_objects_belong_to_the_run_component_and_escape_production_protection(design: Design) -> None:
+    """The files, the allow and the volume are children of ``benchmarks`` (not of a pool), so in a production
+    environment the claim is not protected: the next plain ``up`` may remove it (the data stays: Retain)."""
+    production = design.model_copy(
+        update={
+            "components": tuple(
+                c.model_copy(update={"purpose": "production"}) if c.id == "dev" else c for c in design.components
+            )
+        }
+    )
+    capture = realise_design(production, "dev", preview=False, config=ON, stack_outputs=SHARED)
+    (component,) = capture.by_type("aifab:bench:Benchmarks")
+    assert component.name == "benchmarks" and component.parent == ""
+    shared = [
+        *capture.by_type("kubernetes:core/v1:ConfigMap"),
+        *capture.by_type("kubernetes:core/v1:PersistentVolume"),
+        *capture.by_type("kubernetes:core/v1:PersistentVolumeClaim"),
+    ]
+    assert len(shared) == 3 and all(r.parent == component.urn for r in shared)
+    assert not [r.name for r in shared if r.protect]
+    assert next(r for r in capture.resources() if r.type == "aws:eks/cluster:Cluster").protect  # production
 
 
 def test_configmap_carries_the_workload_package(capture: Capture) -> None:
@@ -400,6 +426,7 @@ def test_reference_stacks_with_benchmarks_validate_and_pass_the_gate(
     }
     with_jobs = {r.inputs["spec"]["template"]["metadata"]["labels"]["aifab.dev/pool"] for r in capture.by_type(JOB)}
     assert with_jobs == pools
+    assert not [r.name for r in bench if r.protect]  # a production pool's protection does not reach them
     deploy.gate(copy, env, today=dt.date(2026, 12, 1))  # raises DeploymentRefused on a mandatory finding
 
 

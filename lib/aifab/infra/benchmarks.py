@@ -207,14 +207,31 @@ class Builder:
         self.shared: set[tuple[str, str]] = set()
         self.volumes: dict[tuple[str, str, str], str] = {}
         self.jobs: list[dict[str, Any]] = []
+        self.component: pulumi.ComponentResource | None = None
 
     def opts(self, owner: Realised[Any], cluster: str) -> pulumi.ResourceOptions:
         return owner.child(provider=self.ctx.kubernetes(cluster))
 
+    def shared_opts(self, where: Placement, *also: str) -> pulumi.ResourceOptions:
+        """Options for what a namespace's Jobs share (files, network allow, volume): children of the run's
+        own component, not of a pool, so a production pool's protection of stateful types does not hold the
+        benchmark claim (a static volume whose deletion keeps the data) when the next plain ``up`` removes
+        it. They wait for the cluster (its namespace) and for ``also`` when this stack builds them."""
+        if self.component is None:
+            # One name for every run: renaming it would move its children to new URNs, and the engine would
+            # create the same-named Kubernetes objects before deleting the old ones.
+            self.component = pulumi.ComponentResource("aifab:bench:Benchmarks", "benchmarks")
+        built = [self.ctx.local(ref) for ref in (where.cluster, *also)]
+        return pulumi.ResourceOptions(
+            parent=self.component,
+            provider=self.ctx.kubernetes(where.cluster),
+            depends_on=[b for b in built if b is not None],
+        )
+
     def labels(self, pool: ComputePool, **extra: str) -> dict[str, str]:
         return self.ctx.labels(pool, **{RUN_LABEL: self.settings.run_id, **extra})
 
-    def namespace_objects(self, owner: Realised[Any], where: Placement) -> None:
+    def namespace_objects(self, where: Placement) -> None:
         """The workload files and the allow between the run's pods, once per namespace of a cluster."""
         key = (where.cluster, where.namespace)
         if key in self.shared:
@@ -226,7 +243,7 @@ class Builder:
             f"{stem}-workloads",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="aifab-bench-workloads", namespace=where.namespace, labels=labels),
             data={config_key(path): text for path, text in self.files.items()},
-            opts=self.opts(owner, where.cluster),
+            opts=self.shared_opts(where),
         )
         run_pods = k8s.meta.v1.LabelSelectorArgs(
             match_expressions=[k8s.meta.v1.LabelSelectorRequirementArgs(key=RUN_LABEL, operator="Exists")]
@@ -241,10 +258,10 @@ class Builder:
                 ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=[peers])],
                 egress=[k8s.networking.v1.NetworkPolicyEgressRuleArgs(to=[peers])],
             ),
-            opts=self.opts(owner, where.cluster),
+            opts=self.shared_opts(where),
         )
 
-    def claim(self, owner: Realised[Any], where: Placement, fs: FileSystemSpec) -> str:
+    def claim(self, where: Placement, fs: FileSystemSpec) -> str:
         """The claim on FSx ``fs`` in the pool's namespace: a static PV of the FSx CSI driver, bound by name."""
         key = (where.cluster, where.namespace, fs.id)
         if key in self.volumes:
@@ -274,7 +291,7 @@ class Builder:
                     },
                 ),
             ),
-            opts=self.opts(owner, where.cluster),
+            opts=self.shared_opts(where, fs.id),
         )
         k8s.core.v1.PersistentVolumeClaim(
             f"bench-{where.cluster}-{where.namespace}-{fs.id}-pvc",
@@ -285,7 +302,7 @@ class Builder:
                 volume_name=pv_name,
                 resources=k8s.core.v1.VolumeResourceRequirementsArgs(requests={"storage": capacity}),
             ),
-            opts=self.opts(owner, where.cluster),
+            opts=self.shared_opts(where, fs.id),
         )
         self.volumes[key] = name
         return name
@@ -385,7 +402,7 @@ class Builder:
         ]
         working_dir = None
         if fs is not None:
-            claim = self.claim(owner, where, fs)
+            claim = self.claim(where, fs)
             data = f"{DATA_MOUNT}/{slug(fs.id)}"
             mounts.append(k8s.core.v1.VolumeMountArgs(name="data", mount_path=data))
             volumes.append(
@@ -509,7 +526,7 @@ class Builder:
                 wanted += [(m, 1, fs) for m in ("storage", "checkpoint") if m in modules]
         if not wanted:
             return
-        self.namespace_objects(owner, where)
+        self.namespace_objects(where)
         for module, pods, fs in wanted:
             image = settings_.images["tools"] if module in ("storage", "network") else None
             self.job(owner, where, module, pods=pods, fs=fs, image=image)
