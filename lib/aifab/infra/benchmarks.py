@@ -25,7 +25,8 @@ a day after they finish; Pulumi does not wait for them (``pulumi.com/skipAwait``
 reach each other (NCCL and gloo pick ports at random) and nothing else.
 
 Jobs are children of their pool's component, depend on what it links to, and name its node group in an
-annotation, so none is created before the nodes it runs on. Images are pinned by tag
+annotation, so none is created before the nodes it runs on. What a namespace's Jobs share (the files, the
+allow, the FSx claim) belongs to one ``aifab:bench:Benchmarks`` component named ``benchmarks``. Images are pinned by tag
 (:data:`IMAGES`); ``aifab:benchmarkImages`` (``{gpu, cpu, tools}``) replaces them, e.g. with digests
 for a production environment, an image with fio and iperf3 (``tools``), or one with the aws-ofi-nccl plugin
 NCCL needs to use EFA (``gpu``).
