@@ -136,15 +136,14 @@ def test_verify_against_the_design_per_pool(tmp_path: Path) -> None:
         (["--design", UK, "--env", "nope"], "nope"),
         (["--design", UK, "--env", "prod", "--pool", "ghost"], "no GPU pool 'ghost'"),
         (["--tracking-uri", "file:///tmp/x", "--no-mlflow"], "contradict"),
+        (["--design", UK, "--machine", "m.yaml"], "--machine describes this machine"),
     ],
 )
 def test_verify_bad_options_exit_2(tmp_path: Path, machine: Path, args: list[str], words: str) -> None:
     run = write(tmp_path / "run", *good_run())
-    got = (
-        invoke("verify", str(run), "--machine", str(machine), "--no-mlflow", *args)
-        if "--no-mlflow" not in args
-        else invoke("verify", str(run), "--machine", str(machine), *args)
-    )
+    base = [] if "--design" in args else ["--machine", str(machine)]
+    mlflow = [] if "--no-mlflow" in args else ["--no-mlflow"]
+    got = invoke("verify", str(run), *base, *mlflow, *args)
     assert got.exit_code == 2, got.output
     assert words in got.output
 

@@ -58,6 +58,8 @@ def run_command(path: str | None, env: str | None, local: bool, suite: str, quic
 
     Each workload writes one JSON result (format aifab.bench/v1) into --out; a workload whose engine is
     missing (fio, iperf3, torch) fails with the package to install. Then: aifab bench verify DIR.
+
+    Exit 0: every workload produced its result; 1: a workload failed; 2: unusable input.
     """
     if local == (path is not None):
         raise click.UsageError("give either PATH --env ENV (a deployed stack) or --local (this machine)")
@@ -168,11 +170,16 @@ def verify_command(
     GEMM TFLOP/s, memory copy, all-reduce busbw at each measured size, storage and checkpoint rates);
     without, from this machine (cores x clock x FLOPs per cycle, a stated disk tier, --machine FILE).
     Prints the table and writes JSON, JUnit and Markdown (--output), plots (--plots) and an MLflow run.
+
+    Exit 0: every checked metric within tolerance; 1: a metric fell short, a workload failed or an expected
+    metric is missing (unless --allow-missing); 2: unusable input.
     """
     if env is not None and design_path is None:
         raise click.UsageError("--env applies to --design PATH")
     if (pool is not None) and design_path is None:
         raise click.UsageError("--pool applies to --design PATH")
+    if machine_file is not None and design_path is not None:
+        raise click.UsageError("--machine describes this machine; with --design the design gives the expectations")
     if tracking_uri is not None and no_mlflow:
         raise click.UsageError("--tracking-uri and --no-mlflow contradict each other")
     files = parse_outputs(outputs)
