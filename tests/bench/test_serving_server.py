@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,6 +128,24 @@ def test_chat_shapes(server: tuple[str, int]) -> None:
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert text == body["choices"][0]["message"]["content"]
     assert "usage" not in chunks[-1]  # only with stream_options.include_usage
+
+
+def test_a_client_that_leaves_mid_stream_frees_its_slot(server: tuple[str, int]) -> None:
+    before = _json(server, "GET", "/v1/models")["data"][0]["aifab"]["cancelled_requests"]
+    body = json.dumps({"prompt": "stay", "max_tokens": 250, "stream": True}).encode()
+    head = f"POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    with socket.create_connection(server, timeout=30) as sock:
+        sock.sendall(head + body)
+        received = b""
+        while b"data: {" not in received:  # streaming has begun
+            received += sock.recv(4096)
+    deadline = time.monotonic() + 10
+    while (card := _json(server, "GET", "/v1/models")["data"][0]["aifab"])["active_requests"] and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert card["active_requests"] == 0
+    assert card["cancelled_requests"] == before + 1  # stopped on the failed write, not run to its 250 tokens
 
 
 def _raw_http10(addr: tuple[str, int], body: dict[str, Any], connection: str) -> bytes:

@@ -237,6 +237,7 @@ class Engine:
         # Observed batching, for /v1/models and tests: decode steps run and the largest batch seen.
         self.decode_steps = 0
         self.largest_batch = 0
+        self.cancelled_requests = 0
         self._thread = threading.Thread(target=self._loop, name="aifab-batcher", daemon=True)
         self._thread.start()
 
@@ -281,7 +282,9 @@ class Engine:
                     for request in admitted:
                         self._prefill(request)
                     # Clients that went away leave the batch (a copy: releasing edits self._active).
-                    self._release([r for r in self._active if r.cancelled.is_set()])
+                    left = [r for r in self._active if r.cancelled.is_set()]
+                    self.cancelled_requests += len(left)
+                    self._release(left)
                     if self._active:
                         self._decode()
                 except Exception as exc:  # a failed step fails its requests, never the server
@@ -451,6 +454,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "max_batch": engine.max_batch,
                     "decode_steps": engine.decode_steps,
                     "largest_batch": engine.largest_batch,
+                    "active_requests": len(engine._active),
+                    "cancelled_requests": engine.cancelled_requests,
                 },
             }
             self._send_json(200, {"object": "list", "data": [card]})
@@ -487,6 +492,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send_error(404, f"no route {self.path}")
         except _BadRequest as exc:
+            if exc.status in (411, 413):
+                self.close_connection = True  # the body was not read: the connection cannot be reused
             self._send_error(exc.status, str(exc))
         except EngineError as exc:
             self._send_error(500, str(exc))
