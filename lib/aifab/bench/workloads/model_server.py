@@ -228,6 +228,7 @@ class Engine:
         self.device = device
         self.max_batch = max_batch
         self.model = TinyGPT(cfg, slots=max_batch, device=device)
+        self.device_name = torch.cuda.get_device_name(device) if device.startswith("cuda") else "cpu"
         self.parameters = parameter_count(self.model)
         self._cond = threading.Condition()
         self._pending: deque[_Request] = deque()
@@ -451,6 +452,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "parameters": engine.parameters,
                     "context": engine.cfg.context,
                     "device": engine.device,
+                    "device_name": engine.device_name,
                     "max_batch": engine.max_batch,
                     "decode_steps": engine.decode_steps,
                     "largest_batch": engine.largest_batch,

@@ -483,6 +483,7 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
         "endpoint": endpoint,
         "model": model,
         "model_parameters": aifab_card.get("parameters") if aifab_card else None,
+        "model_device": aifab_card.get("device_name") if aifab_card else None,
         "stream": stream,
         "concurrency": args.concurrency,
         "requests_per_level": None if args.duration is not None else args.requests,
@@ -522,7 +523,8 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
         WORKLOAD,
         engine=ENGINE,
         clock=clock,
-        environment=environment(),
+        # A self-started server runs here: its device is this run's device. A remote one is only named.
+        environment=environment(device=str(parameters["model_device"] or "cpu") if "server_pid" in server else "cpu"),
         parameters=parameters,
         metrics=metrics,
         series=series,
