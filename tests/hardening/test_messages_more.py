@@ -6,7 +6,7 @@ wrote); ``enforcement: ''`` gave two lines naming pydantic's union members
 (``enforcement.literal['advisory',...]`` and ``enforcement.dict[str,literal[...]]``); ``allowed_regions: .nan``
 said "expected a finite number (got nan)" for a parameter that takes a list of regions; ``tdp_w: 65e1`` said
 "Input should be a valid number (got '65e1')" (YAML 1.1 reads an exponent without a dot as text, and so did
-a JSON file's ``1e-05``, as ``json.dumps`` writes 0.00001).
+a JSON file's ``1e-05``, as ``json.dumps`` writes 0.00001); ``1e-400`` became 0 without a word.
 """
 
 from __future__ import annotations
@@ -142,3 +142,15 @@ def test_text_that_looks_like_an_exponent_stays_text(tmp_path: Path, written: st
     overrides.write_text(f"accelerators:\n  h100-sxm:\n    tdp_w: {written}\n")
     code, out = run("catalogue", "show", "accelerator", "h100-sxm", "--catalogue", str(overrides))
     assert code == 2 and f"{overrides}:3: accelerators.h100-sxm.tdp_w: Input should be a valid number" in out, out
+
+
+@pytest.mark.parametrize("written", ["1e-400", "1.0e-400", "-2.5e-999"])
+def test_a_number_too_small_to_hold_is_not_read_as_zero(tmp_path: Path, written: str) -> None:
+    """A float that underflows would silently be 0 (a utilisation of 0, a free price): refused where written."""
+    code, out = run("estimate", str(MINIMAL), "--set", f"utilisation={written}")
+    assert code == 2 and f"{written} is too small for a number: it would be read as 0" in out, out
+    overrides = tmp_path / "catalogue.yaml"
+    overrides.write_text(f"accelerators:\n  h100-sxm:\n    tdp_w: {written}\n")
+    code, out = run("catalogue", "show", "accelerator", "h100-sxm", "--catalogue", str(overrides))
+    assert code == 2 and f"{overrides}:3: {written} is too small" in out, out
+    assert read_yaml("a: 0.0\nb: 0e3\nc: -0.0\n", "zeros.yaml")[0] == {"a": 0.0, "b": 0.0, "c": 0.0}

@@ -151,7 +151,10 @@ class _Walker:
             if node.tag == _STR:
                 return node.value  # what the safe constructor returns for a string, without its overhead
             try:
-                return self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True)
+                if node.tag == _FLOAT and value == 0 and re.search(r"[1-9]", re.split(r"[eE]", node.value)[0]):
+                    raise self.error(f"{node.value} is too small for a number: it would be read as 0", node)
+                return value
             except yaml.YAMLError as exc:
                 raise self.error(f"cannot read value: {getattr(exc, 'problem', exc)}", node) from None
             except (ValueError, OverflowError) as exc:  # e.g. a timestamp like 2026-13-45
