@@ -6,7 +6,7 @@ wrote); ``enforcement: ''`` gave two lines naming pydantic's union members
 (``enforcement.literal['advisory',...]`` and ``enforcement.dict[str,literal[...]]``); ``allowed_regions: .nan``
 said "expected a finite number (got nan)" for a parameter that takes a list of regions; ``tdp_w: 65e1`` said
 "Input should be a valid number (got '65e1')" (YAML 1.1 reads an exponent without a dot as text, and so did
-a JSON file's ``1e-05``, as ``json.dumps`` writes 0.00001); ``1e-400`` became 0 without a word.
+a JSON file's ``1e-05``, as ``json.dumps`` writes 0.00001); ``1.0e-400`` became 0 without a word.
 """
 
 from __future__ import annotations
