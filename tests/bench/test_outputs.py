@@ -100,3 +100,28 @@ def test_table_collapses_unchecked_sweeps_and_says_why_it_failed() -> None:
     assert "gemm.tflops{dtype=bf16}" in text and "0.50" in text
     assert "fail: pool train gemm.tflops{dtype=bf16}: measured 50 TFLOP/s" in text
     assert text.rstrip().endswith("FAIL: 0 pass, 2 fail, 1 missing, 3 not checked")
+
+
+def test_per_node_results_say_which_node_fell_short() -> None:
+    gemm = Expectation(
+        scope="pool train",
+        name="gemm.tflops",
+        labels={"dtype": "bf16"},
+        expected=100.0,
+        unit="TFLOP/s",
+        tolerance=0.2,
+        source="design",
+    )
+    exp = Expectations(
+        basis="design", scopes={"pool train": ScopeExpectations("pool train", {gemm.key: gemm}, ())}, default_scope=None
+    )
+    results = [
+        result("gemm", [m("gemm.tflops", v, "TFLOP/s", dtype="bf16")], environment={"pool": "train", "node": node})
+        for node, v in (("node-1", 99.0), ("node-2", 40.0))
+    ]
+    run = verify(results, exp)
+    assert [(c.node, c.verdict) for c in run.checks] == [("node-1", "pass"), ("node-2", "fail")]
+    root = ET.fromstring(render(run, "junit").encode("utf-8"))
+    failed = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["gemm.tflops{dtype=bf16} on node-2"]
+    assert "- pool train (node-2) `gemm.tflops{dtype=bf16}`: measured 40" in render(run, "markdown")

@@ -73,10 +73,10 @@ def print_table(console: Console, verification: Verification) -> None:
         # numbers, scopes and verdicts never split; a long metric key folds rather than pushing the table wider
         table.add_column(name, justify=justify, no_wrap=name != "metric", overflow="fold")  # type: ignore[arg-type]
     for row in _table_rows(verification):
-        table.add_row(*row[:-1], Text(row[-1], style=_STYLE[row[-1].split(" ")[0]]))
+        table.add_row(*(Text(cell) for cell in row[:-1]), Text(row[-1], style=_STYLE[row[-1].split(" ")[0]]))
     console.print(table)
     for check in verification.failures:
-        console.print(Text(f"{check.verdict}: {check.scope} {check.key}: {check.message}", style=_STYLE[check.verdict]))
+        console.print(Text(f"{check.verdict}: {check.where} {check.key}: {check.message}", style=_STYLE[check.verdict]))
     for note in verification.notes:
         console.print(Text(f"note: {note}", style="dim"))
     console.print(Text(verification.summary(), style="bold green" if verification.passed else "bold red"))
@@ -98,7 +98,7 @@ def _table_rows(verification: Verification) -> list[tuple[str, ...]]:
     for check in checks:
         key = _sweep_key(check)
         if key is not None:
-            sweeps[(check.scope, key)].append(check)
+            sweeps[(check.where, key)].append(check)
     rows: list[tuple[str, ...]] = []
     for check in checks:
         key = _sweep_key(check)
@@ -115,7 +115,7 @@ def _table_rows(verification: Verification) -> list[tuple[str, ...]]:
                 )
             )
             continue
-        group = sweeps.pop((check.scope, key), None)
+        group = sweeps.pop((check.where, key), None)
         if group is None:
             continue  # already shown
         best = max((c.measured for c in group if c.measured is not None), default=None)
@@ -158,9 +158,8 @@ def render_junit(verification: Verification) -> str:
         }
         suite = ET.SubElement(root, "testsuite", {"name": name, "time": "0", **{k: str(v) for k, v in counts.items()}})
         for check in checks:
-            case = ET.SubElement(
-                suite, "testcase", {"classname": f"aifab.bench.{name}", "name": check.key, "time": "0"}
-            )
+            label = f"{check.key} on {check.node}" if check.node else check.key
+            case = ET.SubElement(suite, "testcase", {"classname": f"aifab.bench.{name}", "name": label, "time": "0"})
             detail = (
                 f"expected {number(check.expected)} {check.unit}, measured {number(check.measured)} {check.unit}, "
                 f"ratio {_ratio(check)}"
@@ -199,25 +198,12 @@ def render_markdown(verification: Verification) -> str:
         "| Scope | Metric | Expected | Measured | Unit | Ratio | Verdict |",
         "|---|---|--:|--:|---|--:|---|",
     ]
-    for check in _ordered(verification.checks):
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    md_cell(check.scope),
-                    md_code(check.key),
-                    number(check.expected),
-                    number(check.measured),
-                    md_cell(check.unit),
-                    _ratio(check),
-                    md_cell(_verdict(check, verification)),
-                ]
-            )
-            + " |"
-        )
+    for where, key, expected, measured, unit, ratio, verdict in _table_rows(verification):
+        cells = [md_cell(where), md_code(key), md_cell(expected), md_cell(measured), md_cell(unit), ratio]
+        lines.append("| " + " | ".join([*cells, md_cell(verdict)]) + " |")
     if verification.failures:
         lines += ["", "### What fell short", ""]
-        lines += [f"- {md_cell(c.scope)} {md_code(c.key)}: {md_cell(c.message)}" for c in verification.failures]
+        lines += [f"- {md_cell(c.where)} {md_code(c.key)}: {md_cell(c.message)}" for c in verification.failures]
     sources = sorted({(c.key, c.source) for c in verification.checks if c.source and c.verdict != "not-checked"})
     if sources:
         lines += ["", "<details><summary>Where each expected value comes from</summary>", ""]

@@ -45,6 +45,8 @@ class Check(_Closed):
     scope: str
     """``local``, ``pool <id>``, or ``unmatched`` (a result whose pool the design does not have)."""
     workload: str
+    node: str | None = None
+    """The node (or host) that measured it, when the result says (a cluster run has one result per node)."""
     key: str
     name: str
     labels: dict[str, str] = Field(default_factory=dict)
@@ -62,6 +64,11 @@ class Check(_Closed):
     @property
     def failed(self) -> bool:
         return self.verdict == "fail"
+
+    @property
+    def where(self) -> str:
+        """The scope, and the node when known: ``pool train (node-3)``."""
+        return f"{self.scope} ({self.node})" if self.node else self.scope
 
 
 class Verification(_Closed):
@@ -111,11 +118,13 @@ def verify(results: Iterable[BenchResult], expectations: Expectations, *, allow_
     for result in results:
         scope = expectations.scope_of(result)
         shown = scope or _unmatched(result)
+        node = result.environment.node
         if result.error is not None:
             checks.append(
                 Check(
                     scope=shown,
                     workload=result.workload,
+                    node=node,
                     key=f"{result.workload} (workload)",
                     name=f"{result.workload}.run",
                     verdict="fail",
@@ -131,6 +140,7 @@ def verify(results: Iterable[BenchResult], expectations: Expectations, *, allow_
                     Check(
                         scope=shown,
                         workload=result.workload,
+                        node=node,
                         key=metric.key(),
                         name=metric.name,
                         labels=dict(metric.labels),
@@ -150,6 +160,7 @@ def verify(results: Iterable[BenchResult], expectations: Expectations, *, allow_
                 Check(
                     scope=shown,
                     workload=result.workload,
+                    node=node,
                     key=metric.key(),
                     name=metric.name,
                     labels=dict(metric.labels),
