@@ -181,6 +181,22 @@ def test_failed_requests_are_counted(fake: tuple[str, FakeBehaviour], capsys: py
     assert "HTTP 500" in result.parameters["first_error"]
 
 
+def test_duration_mode(fake: tuple[str, FakeBehaviour], capsys: pytest.CaptureFixture[str]) -> None:
+    url, behaviour = fake
+    code, result = _run(capsys, ["--url", url, "--concurrency", "2", "--duration", "0.6"])
+    (level,) = result.series
+    # Two clients, each request at least 100 ms, none started after 0.6 s: 2 x 6 at most, and a few at least.
+    assert code == 0 and 4 <= level["requests"] <= 12 and behaviour.received == 1 + level["requests"]
+    assert result.parameters["requests_per_level"] is None and result.parameters["duration_s_per_level"] == 0.6
+
+
+@pytest.mark.parametrize("argv", [["--concurrency", "0,2"], ["--concurrency", "two"], ["--requests", "0"]])
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        serving.main(["--url", "http://127.0.0.1:9", *argv])
+    assert exc.value.code == 2 and "serving: error:" in capsys.readouterr().err
+
+
 def test_percentiles_match_numpy() -> None:
     # 100 requests with latencies 1..100 ms: the p50/p95/p99 numpy computes (linear interpolation).
     outcomes = [serving.Outcome(0.0, ms / 1000, ms / 2000, 2) for ms in range(1, 101)]
