@@ -1,14 +1,15 @@
 """Serving workload: a load generator for an OpenAI-compatible or KServe HTTP endpoint.
 
 At each concurrency in a sweep, that many client threads (one keep-alive connection each) send requests
-back to back — a closed loop, as vLLM's and NVIDIA GenAI-Perf's concurrency modes do — until N requests
+back to back — a closed loop, as the concurrency mode of NVIDIA's GenAI-Perf (now AIPerf) does — until N requests
 (or a duration) are done. With streaming (the default for the OpenAI API) the time to the first generated
 token is measured at the first Server-Sent Event carrying text. Per concurrency it reports:
 
 * ``serving.requests_per_s`` and ``serving.tokens_per_s`` (completion tokens, from ``usage`` when the
   server reports it, otherwise the count of streamed chunks with text) over the level's wall time;
-* ``serving.ttft_ms``, ``serving.tpot_ms`` (time per output token after the first) and
-  ``serving.latency_ms``, with p50/p95/p99 (value = p50; lower is better);
+* ``serving.ttft_ms``, ``serving.tpot_ms`` (time per output token after the first, (latency - TTFT) /
+  (tokens - 1): GenAI-Perf's inter-token latency, https://docs.nvidia.com/rag/2.5.0/perf-benchmarks.html)
+  and ``serving.latency_ms``, with p50/p95/p99 (value = p50; lower is better);
 * ``serving.errors`` (failed requests; lower is better).
 
 Without ``--url`` it starts :mod:`aifab.bench.workloads.model_server` (a small real PyTorch model) on a
@@ -331,7 +332,7 @@ def summarize(outcomes: Sequence[Outcome], wall_s: float, *, concurrency: int) -
     ttfts = [(o.first_token_s - o.start_s) * 1000 for o in ok if o.first_token_s is not None]
     if ttfts:
         metrics.append(_distribution("serving.ttft_ms", ttfts, labels))
-    # Time per output token after the first (vLLM's TPOT): decode speed as one client sees it.
+    # Time per output token after the first (vLLM's TPOT, GenAI-Perf's ITL): decode speed as a client sees it.
     tpots = [
         (o.end_s - o.first_token_s) * 1000 / (o.tokens - 1)
         for o in ok
