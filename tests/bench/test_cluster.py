@@ -17,7 +17,9 @@ import yaml
 
 from aifab import deploy
 from aifab.bench.cluster import (
+    GIVE_UP_AFTER,
     BenchJob,
+    ClusterUnreachable,
     JobState,
     KubectlClient,
     KubectlMissing,
@@ -373,3 +375,83 @@ def test_up_uses_the_config_copy_and_reads_secret_outputs(tmp_path: Path) -> Non
     finally:
         engine.stack.destroy()
         engine.stack.workspace.remove_stack("dev")
+
+
+class FlakyCluster(FakeCluster):
+    """Fails to answer the first ``failures`` polls, and loses the log of pods named in ``lost``."""
+
+    def __init__(self, *args: Any, failures: int, lost: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failures = failures
+        self.lost = set(lost)
+
+    def job_states(self, namespace: str, run_id: str) -> dict[str, JobState]:
+        if self.failures:
+            self.failures -= 1
+            raise ClusterUnreachable("`kubectl get jobs` failed: i/o timeout")
+        return super().job_states(namespace, run_id)
+
+    def logs(self, namespace: str, pod: str) -> str:
+        if pod in self.lost:
+            raise ClusterUnreachable("`kubectl logs` failed: pods not found")
+        return super().logs(namespace, pod)
+
+
+def test_gather_rides_out_a_flaky_cluster_and_explains_lost_missing_and_invalid(
+    memory_document: str, tmp_path: Path
+) -> None:
+    invalid = memory_document.replace('"unit": ', '"units": ', 1)  # a document the schema refuses
+    cluster = FlakyCluster(
+        finish_after={
+            "b-memory-train-r7": (1, JobState("complete")),
+            "b-gemm-train-r7": (1, JobState("complete")),
+            "b-network-train-r7": (1, JobState("complete")),
+        },  # b-storage-train-r7 is never on the cluster
+        pods={
+            "b-memory-train-r7": [PodState("b-memory-train-r7-a", "ip-1", "Succeeded")],
+            "b-gemm-train-r7": [PodState("b-gemm-train-r7-a", "ip-2", "Succeeded")],
+            "b-network-train-r7": [PodState("b-network-train-r7-0-a", "ip-3", "Succeeded")],
+        },
+        logs={"b-memory-train-r7-a": memory_document, "b-gemm-train-r7-a": invalid},
+        failures=2,
+        lost=["b-network-train-r7-0-a"],
+    )
+    now = [0.0]
+    jobs = [
+        job("b-memory-train-r7", "memory"),
+        job("b-gemm-train-r7", "gemm"),
+        job("b-network-train-r7", "network", 2),
+        job("b-storage-train-r7", "storage"),
+    ]
+    results = gather(
+        {"eks": cluster},
+        jobs,
+        RUN,
+        tmp_path,
+        timeout_s=1000,
+        poll_s=10,
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+        clock=lambda: now[0],
+    )
+    by_workload = {r.workload: r for r in results}
+    assert by_workload["memory"].ok
+    assert "not valid aifab.bench/v1" in (by_workload["gemm"].error or "")
+    assert "pods not found" in (by_workload["network"].error or "")
+    assert "was not found on the cluster" in (by_workload["storage"].error or "")
+    assert now[0] < 100  # two failed polls and a Job absent five times: no wait for the whole timeout
+    read_results([tmp_path])  # every file written is a valid result
+
+
+def test_gather_gives_up_on_a_cluster_that_never_answers(tmp_path: Path) -> None:
+    cluster = FlakyCluster(finish_after={}, pods={}, logs={}, failures=99)
+    with pytest.raises(ClusterUnreachable, match="i/o timeout"):
+        gather(
+            {"eks": cluster},
+            [job("b-gemm-train-r7", "gemm")],
+            RUN,
+            tmp_path,
+            timeout_s=1000,
+            poll_s=1,
+            sleep=lambda s: None,
+        )
+    assert cluster.failures == 99 - GIVE_UP_AFTER

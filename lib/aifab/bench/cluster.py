@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from pydantic import ValidationError
+
 from aifab.errors import AifabError, InputError
 
 from .result import FORMAT, BenchResult, Engine, Environment, WorkloadName, read_results
@@ -40,11 +42,14 @@ __all__ = [
     "CONFIG_KEYS",
     "SUITES",
     "WORKLOAD_MODULES",
+    "GIVE_UP_AFTER",
     "BenchJob",
+    "ClusterUnreachable",
     "JobState",
     "KubeClient",
     "KubectlClient",
     "KubectlMissing",
+    "PodState",
     "extract_documents",
     "fresh_run_id",
     "gather",
@@ -186,7 +191,8 @@ class BenchJob:
 
 @dataclass(frozen=True)
 class JobState:
-    """A Job's state: ``running``, ``complete`` or ``failed`` (with Kubernetes' reason and message)."""
+    """A Job's state: ``running``, ``complete``, ``failed`` (with Kubernetes' reason and message) or
+    ``missing`` (not on the cluster)."""
 
     phase: str
     reason: str = ""
@@ -194,7 +200,7 @@ class JobState:
 
     @property
     def finished(self) -> bool:
-        return self.phase in ("complete", "failed")
+        return self.phase in ("complete", "failed", "missing")
 
 
 @dataclass(frozen=True)
@@ -303,6 +309,10 @@ class KubectlClient:
 # --- waiting and gathering ------------------------------------------------------------------------------------
 
 
+GIVE_UP_AFTER: Final = 5
+"""Polls in a row a cluster may fail to answer, or a Job be absent, before the runner stops waiting."""
+
+
 def gather(
     clients: Mapping[str, KubeClient],
     jobs: Sequence[BenchJob],
@@ -316,20 +326,37 @@ def gather(
     on_progress: Callable[[str], None] | None = None,
 ) -> list[BenchResult]:
     """Wait for ``jobs`` (at most ``timeout_s``), then write each pod's documents under ``out_dir/<cluster>/``
-    (``<job>-<pod>.json``, the raw log beside it) and read them back as results.
+    (``<pod>.json``, the raw log beside it as ``<pod>.log``) and read them back as results.
 
-    A Job that failed, or is still running at the timeout, and printed no document becomes one result with
-    ``error`` naming the Job, its reason and its pods' states.
+    A Job that failed, is still running at the timeout, or is not on the cluster, and printed no document
+    becomes one result with ``error`` naming the Job, its reason and its pods' states. A cluster that does
+    not answer is asked again at the next poll; :data:`GIVE_UP_AFTER` failures in a row end the wait.
     """
     deadline = clock() + timeout_s
     states: dict[tuple[str, str], JobState] = {}
+    absent: dict[tuple[str, str], int] = {}
+    failures_in_row: dict[str, int] = {}
     pending = list(jobs)
     while True:
         for cluster, namespace in sorted({(j.cluster, j.namespace) for j in pending}):
-            found = clients[cluster].job_states(namespace, run_id)
+            try:
+                found = clients[cluster].job_states(namespace, run_id)
+            except ClusterUnreachable:
+                failures_in_row[cluster] = failures_in_row.get(cluster, 0) + 1
+                if failures_in_row[cluster] >= GIVE_UP_AFTER:
+                    raise
+                continue
+            failures_in_row[cluster] = 0
             for job in pending:
-                if (job.cluster, job.namespace) == (cluster, namespace) and job.job in found:
-                    states[(cluster, job.job)] = found[job.job]
+                if (job.cluster, job.namespace) != (cluster, namespace):
+                    continue
+                key = (cluster, job.job)
+                if job.job in found:
+                    states[key] = found[job.job]
+                else:  # created by `up` just before: missing for several polls means it is gone
+                    absent[key] = absent.get(key, 0) + 1
+                    if absent[key] >= GIVE_UP_AFTER:
+                        states[key] = JobState("missing")
         pending = [j for j in pending if not states.get((j.cluster, j.job), JobState("running")).finished]
         if on_progress is not None:
             on_progress(f"{len(jobs) - len(pending)}/{len(jobs)} benchmark Jobs finished")
@@ -345,11 +372,16 @@ def gather(
         folder = out_dir / job.cluster
         folder.mkdir(parents=True, exist_ok=True)
         documents = 0
-        pods = client.pods(job.namespace, job.job)
+        lost: dict[str, str] = {}
+        pods = client.pods(job.namespace, job.job) if state is not None and state.phase != "missing" else []
         for pod in pods:
             if pod.phase == "Pending":
                 continue  # never started: nothing to read
-            text = client.logs(job.namespace, pod.name)
+            try:
+                text = client.logs(job.namespace, pod.name)
+            except ClusterUnreachable as exc:  # the log is gone (its node was removed): say so, keep the rest
+                lost[pod.name] = str(exc)
+                continue
             (folder / f"{pod.name}.log").write_text(text, encoding="utf-8")
             for index, document in enumerate(extract_documents(text)):
                 environment = document.get("environment")
@@ -357,12 +389,21 @@ def gather(
                     environment.setdefault("pool", job.pool)
                     if pod.node:
                         environment.setdefault("node", pod.node)
+                try:
+                    BenchResult.model_validate(document)
+                except ValidationError as exc:  # one bad document spoils neither the run nor the folder
+                    lost[pod.name] = f"printed a result that is not valid aifab.bench/v1 ({exc.error_count()} error(s))"
+                    continue
                 file = folder / f"{pod.name}{'-' + str(index) if index else ''}.json"
                 file.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
                 written.append(file)
                 documents += 1
         if documents:
             continue
+        pods = [
+            PodState(p.name, p.node, p.phase, f"{p.detail} {lost[p.name]}".strip()) if p.name in lost else p
+            for p in pods
+        ]
         failures.append(_job_error(job, state, pods, timeout_s))
     results = read_results(written) if written else []
     for failure in failures:
@@ -378,7 +419,7 @@ def failure_file(result: BenchResult) -> str:
 
 
 def _job_error(job: BenchJob, state: JobState | None, pods: Sequence[PodState], timeout_s: float) -> BenchResult:
-    if state is None:
+    if state is None or state.phase == "missing":
         why = "the Job was not found on the cluster (deleted, or the stack did not create it)"
     elif state.phase == "failed":
         why = f"the Job failed ({state.reason or 'no reason given'}{': ' + state.message if state.message else ''})"
