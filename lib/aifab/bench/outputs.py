@@ -204,10 +204,16 @@ def render_markdown(verification: Verification) -> str:
     if verification.failures:
         lines += ["", "### What fell short", ""]
         lines += [f"- {md_cell(c.where)} {md_code(c.key)}: {md_cell(c.message)}" for c in verification.failures]
-    sources = sorted({(c.key, c.source) for c in verification.checks if c.source and c.verdict != "not-checked"})
+    sources: dict[str, str] = {}  # one line per metric; a sweep's points share their model (the largest is shown)
+    for c in _ordered(verification.checks):
+        if c.source and c.verdict != "not-checked":
+            labels = ",".join(f"{k}={v}" for k, v in sorted(c.labels.items()) if k != "message_bytes")
+            sweep = "message_bytes" in c.labels
+            key = (f"{c.name}{{{labels}}}" if labels else c.name) + (" (each size)" if sweep else "")
+            sources[f"{c.scope}: {key}"] = c.source  # checks are ordered by size: the largest stays
     if sources:
         lines += ["", "<details><summary>Where each expected value comes from</summary>", ""]
-        lines += [f"- {md_code(key)}: {md_cell(source)}" for key, source in sources]
+        lines += [f"- {md_code(key)}: {md_cell(source)}" for key, source in sorted(sources.items())]
         lines += ["", "</details>"]
     if verification.notes:
         lines += ["", *(f"- note: {md_cell(n)}" for n in verification.notes)]
