@@ -255,6 +255,18 @@ def test_batched_cached_decoding_equals_full_recompute() -> None:
         engine.stop()
 
 
+@pytest.mark.parametrize("size", sorted(ms.SIZES))
+def test_decoder_size_matches_the_scaling_law_count(size: str) -> None:
+    # Kaplan et al., "Scaling Laws for Neural Language Models" (https://arxiv.org/abs/2001.08361, Table 1,
+    # read 2026-12-01): a GPT decoder has N = 12 n_layer d_model^2 non-embedding parameters (d_ff = 4 d_model),
+    # biases and norms left out. Not used to build the model: its modules are counted here.
+    cfg = ms.SIZES[size]
+    model = ms.TinyGPT(cfg)
+    non_embedding = sum(p.numel() for p in model.blocks.parameters())
+    assert non_embedding == pytest.approx(12 * cfg.n_layer * cfg.d_model**2, rel=0.02)
+    assert ms.parameter_count(model) == expected_parameters(cfg.d_model, cfg.n_layer, cfg.context)
+
+
 def test_cancelled_requests_free_their_slots() -> None:
     engine = ms.Engine(TINY, max_batch=2)
     try:
