@@ -40,9 +40,9 @@ from .result import FORMAT, BenchResult, Engine, Environment, WorkloadName, read
 
 __all__ = [
     "CONFIG_KEYS",
+    "GIVE_UP_AFTER",
     "SUITES",
     "WORKLOAD_MODULES",
-    "GIVE_UP_AFTER",
     "BenchJob",
     "ClusterUnreachable",
     "JobState",
