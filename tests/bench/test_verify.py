@@ -220,3 +220,14 @@ def test_json_form_of_the_verdict() -> None:
     assert data["format"] == FORMAT == "aifab.verdict/v1"
     assert data["passed"] is False and data["counts"]["fail"] == 1
     assert data["checks"][0]["source"] == "stated" and data["checks"][0]["ratio"] == 0.5
+
+
+def test_cluster_results_against_the_local_machine_point_to_the_design() -> None:
+    machine = LocalMachine(cpu_model="x", cores=1, ghz=1.0, ghz_source="s", flags=("avx2", "fma"))
+    run = verify(
+        [result("gemm", [m("gemm.tflops", 600.0, dtype="bf16")], environment={"pool": "train"})],
+        local_expectations(machine),
+        allow_missing=True,
+    )
+    (check,) = [c for c in run.checks if c.verdict == "not-checked"]
+    assert "verify it against its design (--design PATH --env ENV)" in check.message

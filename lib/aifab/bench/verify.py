@@ -213,6 +213,8 @@ def _unmatched(result: BenchResult) -> str:
 def _why_unchecked(expectations: Expectations, result: BenchResult, scope: str | None) -> str:
     if scope is not None:
         return "no expectation for this metric"
+    if result.environment.pool is not None and "local" in expectations.scopes:
+        return f"measured on pool {result.environment.pool!r}: verify it against its design (--design PATH --env ENV)"
     if result.environment.pool is not None:
         return f"pool {result.environment.pool!r} is not a GPU pool of {expectations.basis}"
     return f"the result names no pool and {expectations.basis} has several: pass --pool"
