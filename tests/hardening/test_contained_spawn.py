@@ -64,6 +64,7 @@ def test_a_normal_design_loads_through_spawn(tmp_path: Path, spawn: None) -> Non
         ("import os\nos._exit(0)\n", "ended its process (exit status 0)"),
         ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n", "was ended by SIGKILL"),
         ("design = 42\n", "found int"),
+        ("import atexit\n\natexit.register(lambda: 1 / 0)\n" + DESIGN, "atexit hook raised ZeroDivisionError"),
     ],
 )
 def test_an_erroring_design_is_an_input_error_through_spawn(
@@ -74,8 +75,17 @@ def test_an_erroring_design_is_an_input_error_through_spawn(
         load_design(path)
     assert expected in caught.value.render(), caught.value.render()
     assert caught.value.file is not None and caught.value.file.endswith("design.py")
-    if "raised" in expected:
+    if expected.startswith("the design raised"):
         assert caught.value.line == 3 and "CLUE-7" in caught.value.render()
+
+
+def test_an_endless_design_times_out_through_spawn(
+    tmp_path: Path, spawn: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIFAB_DESIGN_TIMEOUT", "4")
+    with pytest.raises(InputError) as caught:
+        load_design(write(tmp_path, "while True:\n    pass\n"))
+    assert "did not finish within 4 s" in caught.value.message
 
 
 def test_spawn_does_not_run_the_callers_main_again(
