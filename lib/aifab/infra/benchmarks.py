@@ -86,6 +86,8 @@ TTL_AFTER_FINISHED_S = 86400
 DEFAULT_MAX_NODES = 8
 FSX_CSI_DRIVER = "fsx.csi.aws.com"
 SKIP_AWAIT = "pulumi.com/skipAwait"
+CONFIGMAP_LIMIT_BYTES = 1_000_000
+"""Kubernetes refuses a ConfigMap over 1 MiB (etcd's object limit); kept under it with room for metadata."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,11 @@ def workload_files() -> dict[str, str]:
     for entry in sorted(package.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".py") and entry.is_file():
             files[f"aifab/bench/workloads/{entry.name}"] = entry.read_text(encoding="utf-8")
+    size = sum(len(text.encode()) for text in files.values())
+    if size > CONFIGMAP_LIMIT_BYTES:
+        raise pulumi.RunError(
+            f"the benchmark workloads are {size:,} bytes; a ConfigMap holds at most {CONFIGMAP_LIMIT_BYTES:,}"
+        )
     return files
 
 
