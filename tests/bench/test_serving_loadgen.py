@@ -277,8 +277,14 @@ def test_quick_run_end_to_end() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the child process")
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
-def test_no_server_left_when_the_load_generator_is_stopped(how: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("how", "when"),
+    [
+        (signal.SIGTERM, "sweep"),  # the load generator unwinds and stops the server itself
+        (signal.SIGKILL, "start"),  # no cleanup runs: the server, still starting, notices its parent is gone
+    ],
+)
+def test_no_server_left_when_the_load_generator_is_stopped(how: signal.Signals, when: str) -> None:
     pytest.importorskip("torch")
     command = [sys.executable, "-m", "aifab.bench.workloads.serving", "--quick", "--duration", "60"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -293,16 +299,17 @@ def test_no_server_left_when_the_load_generator_is_stopped(how: signal.Signals) 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        # Wait until the sweep runs: the server is up and requests are in flight when the signal comes.
-        while "concurrency 1: measuring" not in lines.get(timeout=30):
-            pass
-        children = _children(proc.pid)
+        if when == "sweep":  # the server is up and requests are in flight when the signal comes
+            while "concurrency 1: measuring" not in lines.get(timeout=30):
+                pass
+            time.sleep(0.3)
+        deadline = time.monotonic() + 30
+        while not (children := _children(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(children) == 1
-        time.sleep(0.3)
         os.kill(proc.pid, how)
         proc.wait(timeout=20)
-        # SIGTERM: the load generator stops it; SIGKILL: the server notices its parent is gone.
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         while not _gone(children[0]) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _gone(children[0])

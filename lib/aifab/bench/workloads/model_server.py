@@ -621,13 +621,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(200, {"predictions": predictions})
 
 
-def _watch_parent(server: _Server, parent: int) -> None:
-    # Started by the load generator: if it dies without stopping us (SIGKILL), stop rather than linger.
-    while True:
+def _watch_parent(parent: int) -> None:
+    # Started by the load generator: if it dies without stopping us (SIGKILL), stop rather than linger. The
+    # parent's pid comes on the command line, so a parent gone before this thread started is noticed too.
+    while os.getppid() == parent:
         time.sleep(0.5)
-        if os.getppid() != parent:
-            server.shutdown()
-            return
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM unwinds like Ctrl-C: the finally below closes the socket
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -639,42 +642,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-batch", type=int, default=8, help="requests decoded together (KV-cache slots)")
     parser.add_argument("--model-name", default=None, help="the name clients use (default aifab-<size>)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the parent process exits")
+    parser.add_argument("--parent-pid", type=int, default=None, help="stop when this parent process exits")
     args = parser.parse_args(argv)
     if args.max_batch < 1:
         parser.error("--max-batch must be at least 1")
+    signal.signal(signal.SIGTERM, _terminate)
+    if args.parent_pid is not None:
+        threading.Thread(target=_watch_parent, args=(args.parent_pid,), daemon=True).start()
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     cfg = SIZES[args.size]
-    engine = Engine(ModelConfig(**{**cfg.__dict__, "seed": args.seed}), device=device, max_batch=args.max_batch)
-    # Warm up (first calls allocate and pick kernels) so the first measured request is not an outlier.
-    for _ in engine.tokens(engine.submit(encode("warm up"), 2)):
-        pass
-    server = _Server((args.host, args.port), _Handler)
-    server.engine = engine
-    server.model_name = args.model_name or f"aifab-{args.size}"
-    server.size = args.size
-    server.created = int(time.time())
-
-    def _terminate(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
-    if args.exit_with_parent:
-        threading.Thread(target=_watch_parent, args=(server, os.getppid()), daemon=True).start()
-    print(f"listening on http://{args.host}:{server.server_port}", flush=True)
-    print(
-        f"model {server.model_name}: {engine.parameters} parameters, context {cfg.context}, device {device}, "
-        f"max batch {args.max_batch}",
-        file=sys.stderr,
-        flush=True,
-    )
+    engine: Engine | None = None
+    server: _Server | None = None
     try:
+        engine = Engine(ModelConfig(**{**cfg.__dict__, "seed": args.seed}), device=device, max_batch=args.max_batch)
+        # Warm up (first calls allocate and pick kernels) so the first measured request is not an outlier.
+        for _ in engine.tokens(engine.submit(encode("warm up"), 2)):
+            pass
+        server = _Server((args.host, args.port), _Handler)
+        server.engine = engine
+        server.model_name = args.model_name or f"aifab-{args.size}"
+        server.size = args.size
+        server.created = int(time.time())
+        print(f"listening on http://{args.host}:{server.server_port}", flush=True)
+        print(
+            f"model {server.model_name}: {engine.parameters} parameters, context {cfg.context}, device {device}, "
+            f"max batch {args.max_batch}",
+            file=sys.stderr,
+            flush=True,
+        )
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        engine.stop()
+        if server is not None:
+            server.server_close()
+        if engine is not None:
+            engine.stop()
     return 0
 
 

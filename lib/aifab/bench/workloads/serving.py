@@ -358,7 +358,7 @@ class LocalServer:
         self._log: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         script = Path(__file__).resolve().with_name("model_server.py")
         command = [sys.executable, str(script), "--port", "0", "--size", size, "--device", device]
-        command += ["--max-batch", str(max_batch), "--exit-with-parent"]
+        command += ["--max-batch", str(max_batch), "--parent-pid", str(os.getpid())]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log, text=True)
         self.url = ""
 
