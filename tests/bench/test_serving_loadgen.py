@@ -319,3 +319,12 @@ def test_no_server_left_when_the_load_generator_is_stopped(how: signal.Signals, 
             proc.wait()
         reader.join(timeout=5)
         stderr.close()
+
+
+def test_a_model_server_that_cannot_start_is_a_failed_result(capsys: pytest.CaptureFixture[str]) -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    code, result = _run(capsys, ["--quick", "--device", "cuda"])
+    assert code == 1 and result.error is not None
+    assert result.error.startswith("the model server did not start") and "sees no CUDA device" in result.error

@@ -650,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.parent_pid is not None:
         threading.Thread(target=_watch_parent, args=(args.parent_pid,), daemon=True).start()
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        parser.error(f"--device {device}: this PyTorch sees no CUDA device (torch {torch.__version__})")
     cfg = SIZES[args.size]
     engine: Engine | None = None
     server: _Server | None = None

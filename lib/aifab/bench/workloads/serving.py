@@ -391,7 +391,7 @@ class LocalServer:
     def log_tail(self) -> str:
         self._log.flush()
         self._log.seek(0)
-        return " ".join(self._log.read().strip().splitlines()[-3:])
+        return " ".join(self._log.read().strip().splitlines()[-1:])  # an error message or traceback ends there
 
     def stop(self) -> None:
         if self.process.poll() is None:
