@@ -25,7 +25,17 @@ from rich.text import Text
 from aifab.bench.verify import Check, Verification
 from aifab.report.escape import md_cell, md_code, xml_text
 
-__all__ = ["FORMATS", "WRITERS", "number", "print_table", "render", "render_json", "render_junit", "render_markdown"]
+__all__ = [
+    "FORMATS",
+    "WRITERS",
+    "number",
+    "print_table",
+    "render",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "size_text",
+]
 
 _STYLE = {"pass": "green", "fail": "bold red", "missing": "red", "not-checked": "dim"}
 
@@ -61,6 +71,17 @@ def print_table(console: Console, verification: Verification) -> None:
         pad_edge=False,
         collapse_padding=True,
     )
+    # the table says "train (node-3)" for "pool train (node-3)": the column is narrow and never cut
+    # the summary line says when missing metrics are allowed; the column stays narrow
+    rows = [
+        (row[0].removeprefix("pool "), *row[1:-1], row[-1].removesuffix(" (allowed)"))
+        for row in _table_rows(verification)
+    ]
+    widths = {
+        "scope": max((len(row[0]) for row in rows), default=5),
+        # keys fold only when the terminal leaves them less than their length (numbers take about 60 columns)
+        "metric": min(max((len(row[1]) for row in rows), default=6), max(16, console.width - 64)),
+    }
     for name, justify in (
         ("scope", "left"),
         ("metric", "left"),
@@ -70,9 +91,15 @@ def print_table(console: Console, verification: Verification) -> None:
         ("ratio", "right"),
         ("verdict", "left"),
     ):
-        # numbers, scopes and verdicts never split; a long metric key folds rather than pushing the table wider
-        table.add_column(name, justify=justify, no_wrap=name != "metric", overflow="fold")  # type: ignore[arg-type]
-    for row in _table_rows(verification):
+        # numbers and scopes never split; a long key or unit folds rather than widen the table
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=name in ("scope", "expected", "measured", "ratio"),
+            overflow="fold",
+            min_width=widths.get(name),
+        )
+    for row in rows:
         table.add_row(*(Text(cell) for cell in row[:-1]), Text(row[-1], style=_STYLE[row[-1].split(" ")[0]]))
     console.print(table)
     for check in verification.failures:
@@ -90,6 +117,27 @@ def _sweep_key(check: Check) -> str | None:
     return f"{check.name}{{{labels}}}" if labels else check.name
 
 
+def size_text(value: float) -> str:
+    """A message size as nccl-tests prints it: 1K, 64M, 8G (binary multiples).
+
+    >>> size_text(1024), size_text(2**26), size_text(8)
+    ('1K', '64M', '8')
+    """
+    for unit, size in (("G", 2**30), ("M", 2**20), ("K", 2**10)):
+        if value >= size:
+            return f"{value / size:g}{unit}"
+    return f"{value:g}"
+
+
+def _shown_key(check: Check) -> str:
+    """The key, a sweep point's size written short at the end: ``collective.busbw_gbs{op=all_reduce} @1G``."""
+    size = check.labels.get("message_bytes", "")
+    if not size.isdigit():
+        return check.key
+    labels = ",".join(f"{k}={v}" for k, v in sorted(check.labels.items()) if k != "message_bytes")
+    return (f"{check.name}{{{labels}}}" if labels else check.name) + f" @{size_text(int(size))}"
+
+
 def _table_rows(verification: Verification) -> list[tuple[str, ...]]:
     """(scope, metric, expected, measured, unit, ratio, verdict) per check; a sweep nobody expected anything
     of is one row (its best figure shown), so the table stays readable; JSON, JUnit and Markdown keep every point."""
@@ -105,8 +153,8 @@ def _table_rows(verification: Verification) -> list[tuple[str, ...]]:
         if key is None:
             rows.append(
                 (
-                    check.scope,
-                    check.key,
+                    check.where,
+                    _shown_key(check),
                     number(check.expected),
                     number(check.measured),
                     check.unit,
@@ -119,7 +167,7 @@ def _table_rows(verification: Verification) -> list[tuple[str, ...]]:
         if group is None:
             continue  # already shown
         best = max((c.measured for c in group if c.measured is not None), default=None)
-        rows.append((check.scope, key, "—", f"max {number(best)}", check.unit, "—", "not-checked"))
+        rows.append((check.where, key, "—", f"max {number(best)}", check.unit, "—", "not-checked"))
     return rows
 
 

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from aifab.bench.expect import Expectations
+from aifab.bench.outputs import size_text
 from aifab.bench.result import BenchResult, Metric
 from aifab.bench.verify import Check, Verification
 from aifab.errors import InputError
@@ -36,18 +37,6 @@ _COLOURS = {"measured": "#1f77b4", "expected": "#7f7f7f", "fail": "#d62728", "mo
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
-
-
-def _bytes(value: float) -> str:
-    """A message size as nccl-tests prints it: 1K, 64M, 8G (binary multiples).
-
-    >>> _bytes(1024), _bytes(2**26), _bytes(8)
-    ('1K', '64M', '8')
-    """
-    for unit, size in (("G", 2**30), ("M", 2**20), ("K", 2**10)):
-        if value >= size:
-            return f"{value / size:g}{unit}"
-    return f"{value:g}"
 
 
 def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
@@ -137,7 +126,7 @@ def _collective(
     if any(bad for rows in points.values() for *_, bad in rows):
         ax.plot([], [], "x", color=_COLOURS["fail"], label="below tolerance")
     ax.set_xscale("log", base=2)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _bytes(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: size_text(v)))
     ax.set_xlabel("message size")
     ax.set_ylabel("bus bandwidth (GB/s)")
     ax.set_title(

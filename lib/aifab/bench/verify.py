@@ -102,7 +102,11 @@ class Verification(_Closed):
         """One line: ``PASS: 7 pass, 0 fail, 0 missing, 3 not checked``."""
         c = self.counts()
         head = "PASS" if self.passed else "FAIL"
-        return f"{head}: {c['pass']} pass, {c['fail']} fail, {c['missing']} missing, {c['not-checked']} not checked"
+        allowed = " (allowed)" if self.allow_missing and c["missing"] else ""
+        return (
+            f"{head}: {c['pass']} pass, {c['fail']} fail, {c['missing']} missing{allowed}, "
+            f"{c['not-checked']} not checked"
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
