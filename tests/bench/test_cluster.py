@@ -24,10 +24,12 @@ from aifab.bench.cluster import (
     KubectlClient,
     KubectlMissing,
     PodState,
+    UndeployedChanges,
     bench_config,
     config_with_benchmarks,
     exported_jobs,
     extract_documents,
+    foreign_changes,
     gather,
     job_state,
     pod_state,
@@ -351,7 +353,7 @@ pulumi.export("benchmarks", {"run_id": run_id, "suite": config.get("benchmarkSui
 def test_up_uses_the_config_copy_and_reads_secret_outputs(tmp_path: Path) -> None:
     """A tiny local project on a file backend: the run's config reaches the program through the copy, and
     the kubeconfig comes back in plain from the outputs."""
-    from aifab.bench.cluster import _up
+    from aifab.bench.cluster import _preview_events, _up
 
     project = tmp_path / "project"
     project.mkdir()
@@ -368,6 +370,9 @@ def test_up_uses_the_config_copy_and_reads_secret_outputs(tmp_path: Path) -> Non
         copy = config_with_benchmarks(
             project / "Pulumi.dev.yaml", bench_config("all", RUN, False), tmp_path / "Pulumi.dev.yaml"
         )
+        events = _preview_events(deploy, engine, copy)
+        assert any(getattr(e, "resource_pre_event", None) for e in events)  # the stack resource's step at least
+        assert foreign_changes(events) == []  # a program of outputs only changes nothing but its stack
         outputs: dict[str, Any] = _up(deploy, engine, copy, None)
         assert outputs["benchmarks"]["run_id"] == RUN
         assert outputs["eks"]["kubeconfig"] == "apiVersion: v1"
@@ -455,3 +460,34 @@ def test_gather_gives_up_on_a_cluster_that_never_answers(tmp_path: Path) -> None
             sleep=lambda s: None,
         )
     assert cluster.failures == 99 - GIVE_UP_AFTER
+
+
+def step(op: str, urn: str) -> Any:
+    """An engine event as the Automation API parses it from the CLI's event log."""
+    from pulumi.automation.events import EngineEvent
+
+    kind = urn.split("::")[-2].split("$")[-1]
+    metadata = {"op": op, "urn": urn, "type": kind, "provider": ""}
+    return EngineEvent.from_json({"sequence": 1, "timestamp": 0, "resourcePreEvent": {"metadata": metadata}})
+
+
+def test_only_benchmark_changes_may_ride_along_and_others_are_refused() -> None:
+    prefix = "urn:pulumi:dev::uk::"
+    events = [
+        step("create", prefix + "aifab:compute:GpuPool$kubernetes:batch/v1:Job::train-bench-gemm"),
+        step("replace", prefix + "aifab:compute:GpuPool$kubernetes:core/v1:Service::train-bench-collectives-svc"),
+        step("create", prefix + "aifab:bench:Benchmarks$kubernetes:core/v1:ConfigMap::bench-eks-exp-workloads"),
+        step("same", prefix + "aifab:compute:GpuPool$aws:eks/nodeGroup:NodeGroup::train-ng"),
+        step("update", prefix + "pulumi:pulumi:Stack::uk-dev"),
+    ]
+    assert foreign_changes(events) == []
+    drifted = [*events, step("update", prefix + "aifab:compute:GpuPool$aws:eks/nodeGroup:NodeGroup::train-ng")]
+    assert foreign_changes(drifted) == ["update aws:eks/nodeGroup:NodeGroup train-ng"]
+    # a Job that is not a benchmark's (no -bench- in its name) is not one either
+    other = step("create", prefix + "aifab:mlops:Pipelines$kubernetes:batch/v1:Job::pipelines-migrate")
+    assert foreign_changes([other]) == ["create kubernetes:batch/v1:Job pipelines-migrate"]
+
+    refusal = UndeployedChanges(Path("stacks/uk"), "dev", foreign_changes(drifted))
+    assert isinstance(refusal, InputError)  # exit 2, the message and nothing else
+    assert "`aifab up stacks/uk --env dev`" in str(refusal)
+    assert "update aws:eks/nodeGroup:NodeGroup train-ng" in str(refusal)

@@ -19,7 +19,7 @@ import yaml
 
 import aifab.bench.workloads as workloads_package
 from aifab import deploy
-from aifab.bench.cluster import RUN_LABEL, extract_documents
+from aifab.bench.cluster import RUN_LABEL, extract_documents, is_benchmark_urn
 from aifab.bench.result import BenchResult
 from aifab.blueprints.compute import ComputePool
 from aifab.catalogue import load_catalogue
@@ -469,3 +469,21 @@ def test_network_is_a_pair_of_pods_and_runs_here_as_one(design: Design, tmp_path
     assert result.ok and result.workload == "network", result.error
     assert result.environment.pool == "train"
     assert any(m.name.startswith("network.") for m in result.metrics)
+
+
+def test_the_runner_tells_benchmark_objects_from_the_rest_by_urn(capture: Capture) -> None:
+    """``aifab bench run`` deploys only benchmark objects (it refuses a preview with other changes): every
+    object this module registers, and nothing else the stack registers, is one by its URN."""
+    bench_types = {
+        JOB,
+        "aifab:bench:Benchmarks",
+        "kubernetes:core/v1:ConfigMap",
+        "kubernetes:core/v1:Service",
+        "kubernetes:core/v1:PersistentVolume",
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    }
+    ours = {r.urn for r in capture.resources() if r.type in bench_types and "bench" in r.name}
+    assert len(ours) == len(capture.by_type(JOB)) + 10  # + component, ConfigMap, allow, PV, PVC, 5 Services
+    for record in capture.resources(providers=True):
+        assert is_benchmark_urn(record.urn) == (record.urn in ours), record.urn

@@ -4,10 +4,13 @@
 
 1. the gate (:func:`aifab.deploy.gate`) and the pulumi CLI (:func:`aifab.deploy.require_cli`: without one,
    :class:`~aifab.deploy.PulumiCLIMissing`, exit 2, saying how to install it);
-2. ``pulumi up`` of stack ``ENV`` with a copy of its ``Pulumi.<env>.yaml`` that adds ``aifab:benchmarks``,
-   ``aifab:benchmarkSuite``, ``aifab:benchmarkQuick`` and a fresh ``aifab:benchmarkRunId`` (the stack's own
-   file is not touched), so the stack creates the workloads as Kubernetes Jobs on its pools
-   (:mod:`aifab.infra.benchmarks`) and exports them under ``benchmarks``;
+2. ``pulumi preview`` then ``pulumi up`` of stack ``ENV`` with a copy of its ``Pulumi.<env>.yaml`` that adds
+   ``aifab:benchmarks``, ``aifab:benchmarkSuite``, ``aifab:benchmarkQuick`` and a fresh
+   ``aifab:benchmarkRunId`` (the stack's own file is not touched), so the stack creates the workloads as
+   Kubernetes Jobs on its pools (:mod:`aifab.infra.benchmarks`) and exports them under ``benchmarks``.
+   When the preview shows any other change (the stack is not deployed, or its design moved on),
+   :class:`UndeployedChanges` refuses (exit 2): deploying infrastructure is ``aifab up``'s decision, taken
+   with its review, never a side effect of a benchmark;
 3. ``kubectl`` with the kubeconfig each cluster exports: wait for every Job of the run to complete, fail or
    run out of time, read each pod's log and keep the ``aifab.bench/v1`` documents it printed, one file per
    pod under ``out_dir/<cluster>/``. A Job that failed or timed out without printing a result becomes a
@@ -50,9 +53,12 @@ __all__ = [
     "KubectlClient",
     "KubectlMissing",
     "PodState",
+    "UndeployedChanges",
     "extract_documents",
+    "foreign_changes",
     "fresh_run_id",
     "gather",
+    "is_benchmark_urn",
     "job_name",
     "run_cluster",
     "valid_run_id",
@@ -497,6 +503,59 @@ def exported_jobs(outputs: Mapping[str, Any]) -> tuple[str, list[BenchJob]]:
     return str(exported.get("run_id") or ""), jobs
 
 
+BENCH_COMPONENT: Final = "aifab:bench:Benchmarks"
+BENCH_CHILD_TYPES: Final = frozenset({"kubernetes:batch/v1:Job", "kubernetes:core/v1:Service"})
+QUIET_OPS: Final = frozenset({"same", "read", "refresh"})
+
+
+class UndeployedChanges(InputError):
+    """The stack would change more than its benchmark Jobs: deploy that first, on purpose, with ``aifab up``."""
+
+    def __init__(self, stack_dir: Path, env: str, changes: Sequence[str]) -> None:
+        shown = "\n".join(f"  {c}" for c in changes[:20])
+        more = f"\n  ... and {len(changes) - 20} more" if len(changes) > 20 else ""
+        super().__init__(
+            f"stack {env!r} would change more than its benchmark Jobs ({len(changes)} other change(s)); "
+            f"`aifab bench run` deploys nothing else. Review and deploy them first with "
+            f"`aifab up {stack_dir} --env {env}`, then run the benchmarks again.\n{shown}{more}"
+        )
+        self.changes = tuple(changes)
+
+
+def is_benchmark_urn(urn: str) -> bool:
+    """Whether a resource URN is one of the benchmark objects: under the ``benchmarks`` component, or a Job or
+    Service a pool registers as ``<pool>-bench-<module>...``.
+
+    >>> is_benchmark_urn("urn:pulumi:dev::p::aifab:compute:GpuPool$kubernetes:batch/v1:Job::train-bench-gemm")
+    True
+    >>> is_benchmark_urn("urn:pulumi:dev::p::aifab:compute:GpuPool$aws:eks/nodeGroup:NodeGroup::train-ng")
+    False
+    """
+    parts = urn.split("::")
+    if len(parts) < 4:
+        return False
+    chain, name = parts[-2].split("$"), parts[-1]
+    if BENCH_COMPONENT in chain:
+        return True
+    return chain[-1] in BENCH_CHILD_TYPES and "-bench-" in name
+
+
+def foreign_changes(events: Sequence[Any]) -> list[str]:
+    """``<op> <type> <name>`` for each step of a preview's engine events that is not a benchmark object's and
+    changes something (the stack resource itself excepted: its outputs gain ``benchmarks``)."""
+    changes: list[str] = []
+    for event in events:
+        pre = getattr(event, "resource_pre_event", None)
+        if pre is None:
+            continue
+        step = pre.metadata
+        op = str(getattr(step.op, "value", step.op))
+        if op in QUIET_OPS or step.type == "pulumi:pulumi:Stack" or is_benchmark_urn(step.urn):
+            continue
+        changes.append(f"{op} {step.type} {step.urn.rsplit('::', 1)[-1]}")
+    return changes
+
+
 def run_cluster(
     path: Path,
     env: str,
@@ -510,7 +569,8 @@ def run_cluster(
 ) -> list[BenchResult]:
     """Deploy stack ``env`` of the stack folder ``path`` with its benchmark Jobs and gather their results.
 
-    Raises :class:`InputError` for an unknown suite or a folder that is not a stack,
+    Raises :class:`InputError` for an unknown suite or a folder that is not a stack, :class:`UndeployedChanges`
+    when the stack would change more than its benchmark objects,
     :class:`~aifab.deploy.DeploymentRefused` when a mandatory finding stands,
     :class:`~aifab.deploy.PulumiCLIMissing` without the pulumi CLI, :class:`KubectlMissing` without kubectl,
     :class:`~aifab.deploy.EngineFailed` when ``pulumi up`` fails.
@@ -541,6 +601,9 @@ def run_cluster(
             bench_config(suite, run_id, quick),
             Path(scratch) / f"Pulumi.{env}.yaml",
         )
+        changes = foreign_changes(_preview_events(deploy, engine, config_file))
+        if changes:
+            raise UndeployedChanges(stack_dir, env, changes)
         outputs = _up(deploy, engine, config_file, on_output)
         exported_run, jobs = exported_jobs(outputs)
         if exported_run != run_id:
@@ -556,6 +619,20 @@ def run_cluster(
             clients[cluster] = KubectlClient(file)
         timeout = JOB_DEADLINE_S[quick] + START_SLACK_S
         return gather(clients, jobs, run_id, out_dir, timeout_s=timeout, on_progress=on_progress)
+
+
+def _preview_events(deploy: Any, engine: Any, config_file: Path) -> list[Any]:
+    """The engine events of ``pulumi preview`` with the benchmark config: what ``up`` would do."""
+    from pulumi import automation as auto
+
+    events: list[Any] = []
+    try:
+        engine.stack.preview(
+            policy_packs=list(engine.policy_packs) or None, on_event=events.append, config_file=str(config_file)
+        )
+    except auto.errors.CommandError as exc:
+        raise deploy.EngineFailed("preview", deploy._tail(exc)) from None
+    return events
 
 
 def _up(deploy: Any, engine: Any, config_file: Path, on_output: Callable[[str], Any] | None) -> dict[str, Any]:
