@@ -184,6 +184,8 @@ class ScopeExpectations:
     notes: tuple[str, ...] = ()
     reference: dict[str, float] = field(default_factory=dict)
     """Requirement lines for the plots (e.g. the data-loading and checkpoint rates a node must sustain, MB/s)."""
+    gemm_peaks: dict[str, float] = field(default_factory=dict)
+    """Datasheet (or derived) peak TFLOP/s per dtype, for the plots: the expected GEMM figure is a share of it."""
 
 
 @dataclass(frozen=True)
@@ -462,6 +464,7 @@ def design_expectations(
             required=tuple(b.required),
             collective=collective,
             by_name={"serving.errors": _no_errors(scope)},
+            gemm_peaks={row.dtype: row.peak_tflops_per_gpu for row in pool.compute},
             notes=(
                 "network (iperf3) is not checked against the design: iperf3 measures the TCP path, the model "
                 "sizes the RDMA fabric",
@@ -687,6 +690,7 @@ def local_expectations(machine: LocalMachine, tolerances: Mapping[str, float] | 
             required=tuple(b.required),
             collective=collective,
             by_name={"serving.errors": _no_errors(scope)},
+            gemm_peaks=peaks,
             notes=tuple(notes),
             reference={},
         )

@@ -21,7 +21,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from aifab.bench.expect import Expectations
@@ -140,47 +144,28 @@ def _collective(
 
 
 def _bars(
-    ax: object,
+    ax: Axes,
     labels: list[str],
     measured: list[float],
     expected: list[float | None],
     failed: list[bool],
-) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
+) -> list[Artist]:
+    """Measured beside expected bars (a failing one red), each labelled with its ratio; the legend's handles."""
     x = list(range(len(labels)))
     width = 0.38
-    ax.bar(
-        [i - width / 2 for i in x],
-        measured,
-        width,
-        label="measured",
-        color=[_COLOURS["fail"] if bad else _COLOURS["measured"] for bad in failed],
-    )
-    ax.bar(
-        [i + width / 2 for i in x],
-        [e if e is not None else 0 for e in expected],
-        width,
-        label="expected",
-        color=_COLOURS["expected"],
-    )
+    colours = [_COLOURS["fail"] if bad else _COLOURS["measured"] for bad in failed]
+    ax.bar([i - width / 2 for i in x], measured, width, color=colours)
+    ax.bar([i + width / 2 for i in x], [e if e is not None else 0 for e in expected], width, color=_COLOURS["expected"])
     for i, (m, e) in enumerate(zip(measured, expected, strict=True)):
         note = f"{m / e:.2f}x" if e else "not checked"
         ax.annotate(note, (i - width / 2, m), ha="center", va="bottom", fontsize=8)
-    if any(failed):
-        from matplotlib.patches import Patch
-
-        ax.legend(
-            handles=[
-                Patch(color=_COLOURS["measured"], label="measured"),
-                Patch(color=_COLOURS["fail"], label="measured, below tolerance"),
-                Patch(color=_COLOURS["expected"], label="expected"),
-            ],
-            fontsize=8,
-        )
     ax.set_xticks(x, [label.replace(" ", "\n") for label in labels])
     ax.grid(True, axis="y", alpha=0.3)
+    handles: list[Artist] = [Patch(color=_COLOURS["measured"], label="measured")]
+    if any(failed):
+        handles.append(Patch(color=_COLOURS["fail"], label="measured, below tolerance"))
+    handles.append(Patch(color=_COLOURS["expected"], label="expected"))
+    return handles
 
 
 def _gemm(
@@ -196,17 +181,24 @@ def _gemm(
     fig = Figure(figsize=(6.5, 4.2))
     ax = fig.add_subplot()
     found = [checks.get((scope, m.key())) for _, m in rows]
-    _bars(
+    handles = _bars(
         ax,
         [d for d, _ in rows],
         [m.value for _, m in rows],
         [c.expected if c is not None else None for c in found],
         [c is not None and c.failed for c in found],
     )
+    peaks = expectations.scopes[scope].gemm_peaks if scope in expectations.scopes else {}
+    marked = [(i, peaks[d]) for i, (d, _) in enumerate(rows) if d in peaks]
+    for i, peak in marked:
+        ax.hlines(peak, i - 0.4, i + 0.4, colors="black", linestyles="--", linewidth=1.2)
+        ax.annotate(f"peak {peak:.4g}", (i, peak), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+    if marked:
+        ax.set_ylim(top=max(max(p for _, p in marked), max(m.value for _, m in rows)) * 1.15)
+        handles.append(Line2D([], [], color="black", linestyle="--", label="peak (datasheet or derived)"))
     ax.set_ylabel("TFLOP/s")
-    ax.set_title(f"{scope}: GEMM throughput per dtype against the model")
-    if ax.get_legend() is None:
-        ax.legend(fontsize=8)
+    ax.set_title(f"{scope}: GEMM throughput per dtype against the model (peak dashed)")
+    ax.legend(handles=handles, fontsize=8)
     return fig
 
 
@@ -236,18 +228,19 @@ def _storage(
         return None
     fig = Figure(figsize=(7.5, 4.2))
     ax = fig.add_subplot()
-    _bars(ax, labels, values, expected, failed)
+    handles = _bars(ax, labels, values, expected, failed)
     reference = expectations.scopes[scope].reference if scope in expectations.scopes else {}
     for (name, rate), style in zip(sorted(reference.items()), ("--", ":"), strict=False):
-        ax.axhline(rate, linestyle=style, color="#2ca02c", label=f"required per node: {name} {rate:,.0f} MB/s")
+        handles.append(
+            ax.axhline(rate, linestyle=style, color="#2ca02c", label=f"required per node: {name} {rate:,.0f} MB/s")
+        )
     positive = [v for v in values + [e or 0 for e in expected] + list(reference.values()) if v > 0]
     if positive and max(positive) / min(positive) > 100:
         ax.set_yscale("log")
     ax.set_ylabel("MB/s")
     ax.set_title(f"{scope}: storage and checkpoint throughput")
     ax.tick_params(axis="x", labelsize=8)
-    if ax.get_legend() is None or reference:
-        ax.legend(fontsize=8)
+    ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     return fig
 
 
