@@ -151,6 +151,9 @@ for _ in range(4):
     threading.Thread(target=chatter, daemon=True).start()
 threads = threading.active_count()
 loaded = load_design(HERE / "design.py")
+# more forks while the threads run: each copy is another file, so another child (no cached result)
+copies = [load_design(path).design.name for path in sorted(HERE.glob("copy*.py"))]
+pulumi.export("copies", len(set(copies)))
 pulumi.export("ids", [c.id for c in loaded.design.components])
 pulumi.export("threads", threads)
 pulumi.export("names", [loaded.design.name, f"pid{os.getpid()}"])
@@ -186,6 +189,9 @@ def test_a_pulumi_program_loads_a_python_design_contained(tmp_path: Path, method
     (stack / "__main__.py").write_text(PROGRAM)
     write(stack, DESIGN)
     write(stack, DESIGN, name="design_again.py")
+    copies = 12 if method == "fork" else 1  # a fork costs milliseconds, a spawn an interpreter start
+    for n in range(copies):
+        write(stack, DESIGN, name=f"copy{n}.py")
     env = {**os.environ, "AIFAB_DESIGN_TIMEOUT": "30"}
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(RUN), str(stack), method],
@@ -201,6 +207,7 @@ def test_a_pulumi_program_loads_a_python_design_contained(tmp_path: Path, method
     assert result["errors"] == []
     assert outputs["threads"] >= 5  # the program's four and the main thread, at least
     assert outputs["ids"] == ["london", "vpc"]
+    assert outputs["copies"] == copies  # each in a process of its own
     child, parent = outputs["names"]
     assert child != parent  # evaluated in a child process, not in the program's own
     assert outputs["in_apply"][:2] == ["london", "vpc"] and outputs["in_apply"][2] not in (child, parent)
