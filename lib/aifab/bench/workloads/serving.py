@@ -18,6 +18,7 @@ free loopback port, measures it and stops it — also on an error, Ctrl-C or SIG
 ``:predict`` with ``--kserve-protocol v1``); these do not stream, so no TTFT is reported for them, and
 tokens/s only where the response has a ``completion_tokens`` output. KServe's LLM runtimes also serve the
 OpenAI API (under ``/openai``): ``--api openai --url http://host/openai`` measures those with TTFT.
+``OPENAI_API_KEY``, when set, is sent as a bearer token (as OpenAI's clients and vLLM's benchmark do).
 
 Standard library only (``http.client`` and threads), so it runs anywhere Python does:
 ``python -m aifab.bench.workloads.serving --quick`` or
@@ -474,7 +475,10 @@ def measure(args: argparse.Namespace, base_url: str, server: dict[str, Any], clo
         # One request before measuring: proves the endpoint answers and warms the path.
         workload.send(probe)
     except (OSError, http.client.HTTPException, RequestError, ValueError) as exc:
-        fail(WORKLOAD, f"cannot use the endpoint {base_url}: {_describe(exc)}", engine=ENGINE)
+        # The server answered but not to this model name: perhaps there was no listing to take it from.
+        answered = isinstance(exc, RequestError) and args.model is None and not model_card
+        hint = " (name the model with --model)" if answered else ""
+        fail(WORKLOAD, f"cannot use the endpoint {base_url}: {_describe(exc)}{hint}", engine=ENGINE)
     finally:
         probe.close()
     aifab_card = model_card.get("aifab") if isinstance(model_card.get("aifab"), dict) else None
