@@ -183,6 +183,7 @@ def log_run(
         raise InputError(f"MLflow refused the run at {uri}: {exc.message}", field="--tracking-uri") from None
     except OSError as exc:
         raise InputError(
-            f"cannot write the MLflow run at {uri}: {exc.strerror or exc}", field="--tracking-uri"
+            f"cannot write the MLflow run at {uri}: {exc.strerror or exc} (give --tracking-uri, or --no-mlflow)",
+            field="--tracking-uri",
         ) from None
     return LoggedRun(run_id=run_id, experiment_id=experiment_id, tracking_uri=uri)
