@@ -10,7 +10,8 @@ quality. The load generator is :mod:`aifab.bench.workloads.serving`.
 Concurrent requests are batched dynamically (iteration-level, "continuous" batching as in Orca and vLLM):
 one scheduler thread owns the model; each step it admits waiting requests into free KV-cache slots
 (prefill, one request at a time, which yields the first token), then runs one decode step for every active
-request together, so a request joins or leaves the batch between any two tokens.
+request together, so a request joins or leaves the batch between any two tokens. Requests beyond
+``--max-batch`` wait in arrival order; a client that leaves mid-stream is dropped from the batch.
 
 API (JSON over HTTP/1.1; ``stream: true`` answers Server-Sent Events ``data: {...}`` ending ``data: [DONE]``):
 
