@@ -322,3 +322,35 @@ def test_load_generator_per_api(
         assert by_key["serving.tokens_per_s{concurrency=2}"] == pytest.approx(
             8 * by_key["serving.requests_per_s{concurrency=2}"]
         )
+
+
+# --- on a CUDA device (skipped elsewhere) -----------------------------------------------------------------
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_batched_decoding_on_a_gpu_equals_full_recompute() -> None:
+    engine = ms.Engine(ms.SIZES["medium"], device="cuda", max_batch=4)
+    try:
+        prompts = [ms.encode(p) for p in ("The fabric", "a", "rack " * 20, "GPU pool")]
+        with torch.inference_mode():
+            reference = [engine.model.generate_reference(p, 24) for p in prompts]
+        with engine._cond:
+            requests = [engine.submit(p, 24) for p in prompts]
+        assert ["".join(engine.tokens(r, timeout_s=60)) for r in requests] == [
+            "".join(map(chr, ref)) for ref in reference
+        ]
+    finally:
+        engine.stop()
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_load_generator_on_a_gpu_model_server() -> None:
+    command = [sys.executable, "-m", "aifab.bench.workloads.serving", "--quick", "--device", "cuda", "--size", "medium"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = BenchResult.model_validate_json(proc.stdout)
+    assert result.ok and result.environment.device != "cpu"  # the CUDA device's name
+    assert result.parameters["model_parameters"] == expected_parameters(512, 8, 1024)
+    assert all(m.value == 0 for m in result.metrics if m.name == "serving.errors")
