@@ -39,6 +39,7 @@ TOKENS = 5
 class FakeBehaviour:
     usage: bool = True  # report usage (else the load generator counts chunks)
     fail_every: int = 0  # answer HTTP 500 to every n-th request (1-based, the probe is the first)
+    stream_error: bool = False  # after the probe, streams break off with an error event (as vLLM sends)
     received: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,6 +82,11 @@ class _Fake(BaseHTTPRequestHandler):
         self.end_headers()
         time.sleep(FIRST_TOKEN_S)
         self._event({"choices": [{"index": 0, "text": "a"}]})
+        if behaviour.stream_error and number > 1:
+            self._event({"object": "error", "message": "KV cache exhausted", "type": "InternalServerError"})
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.close_connection = True
+            return
         time.sleep(REST_S)
         for _ in range(TOKENS - 1):
             self._event({"choices": [{"index": 0, "text": "b"}]})
@@ -161,6 +167,19 @@ def test_tokens_counted_from_chunks_without_usage(
     m = _metrics(result)
     rps = m["serving.requests_per_s{concurrency=1}"].value
     assert code == 0 and m["serving.tokens_per_s{concurrency=1}"].value == pytest.approx(rps * TOKENS)
+
+
+def test_errors_inside_streams_fail_the_run(
+    fake: tuple[str, FakeBehaviour], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, behaviour = fake
+    behaviour.stream_error = True
+    code, result = _run(capsys, ["--url", url, "--concurrency", "1,2", "--requests", "3"])
+    m = _metrics(result)
+    assert code == 1 and result.error is not None
+    assert result.error.startswith("all 6 requests failed") and "KV cache exhausted" in result.error
+    assert m["serving.errors{concurrency=2}"].value == 3 and m["serving.requests_per_s{concurrency=2}"].value == 0
+    assert "serving.latency_ms{concurrency=1}" not in m  # no successful request, no latency
 
 
 def test_no_stream_has_no_ttft(fake: tuple[str, FakeBehaviour], capsys: pytest.CaptureFixture[str]) -> None:

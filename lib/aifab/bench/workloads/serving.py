@@ -204,8 +204,8 @@ class Workload:
             event = json.loads(payload_text)
             if not isinstance(event, dict):
                 raise RequestError(f"stream event is not an object: {payload_text[:100]}")
-            if "error" in event:
-                raise RequestError(f"error in stream: {json.dumps(event['error'])[:200]}")
+            if "error" in event or event.get("object") == "error":  # OpenAI's shape, and vLLM's
+                raise RequestError(f"error in stream: {json.dumps(event.get('error', event))[:200]}")
             usage = _usage_tokens(event) if event.get("usage") else usage
             for choice in event.get("choices") or ():
                 piece = (choice.get("delta") or {}).get("content") if chat else choice.get("text")
