@@ -68,11 +68,17 @@ def _shown(value: Any) -> str:
     return "nothing" if value is None else repr(value)
 
 
+def _close_level(value: Any) -> str | None:
+    """The level a misspelt one (``Mandatory``, ``advisroy``) was meant to be, if one is close."""
+    close = difflib.get_close_matches(value.casefold(), LEVELS, n=1) if isinstance(value, str) and value else []
+    return close[0] if close else None
+
+
 def _level_problem(value: Any) -> str | None:
     if isinstance(value, str) and value in LEVELS:
         return None
-    close = difflib.get_close_matches(value.casefold(), LEVELS, n=1) if isinstance(value, str) else []
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = _close_level(value)
+    hint = f"; did you mean {close!r}?" if close else ""
     return f"expected one of {_LEVELS_TEXT} (got {_shown(value)}){hint}"
 
 
@@ -88,9 +94,8 @@ to levels, e.g. {production: mandatory, default: advisory} (got '')
     if value is None or (isinstance(value, str) and value in LEVELS):
         return value
     if not isinstance(value, dict):
-        problem = _level_problem(value) if isinstance(value, str) and value else None
-        if problem and "did you mean" in problem:
-            raise ValueError(problem)
+        if _close_level(value) is not None:  # one level, misspelt
+            raise ValueError(str(_level_problem(value)))
         raise ValueError(
             f"expected a level ({_LEVELS_TEXT}) or a mapping of environments to levels, "
             f"e.g. {{production: mandatory, default: advisory}} (got {_shown(value)})"
