@@ -13,7 +13,8 @@ the ``AIFAB_MAX_INPUT_BYTES`` environment variable overrides it) is refused, and
 than ``MAX_DEPTH`` (200) levels is an error located at the first value too deep. Sexagesimal numbers
 (YAML 1.1's ``1:30`` = 90) are not numbers here: they stay strings, so a typo is reported, not converted.
 Numbers in exponent form are numbers as in JSON and YAML 1.2 (``1e3``, ``2.5e-3``; YAML 1.1 read them as
-text, and the message then said that ``1e3`` is not a valid number).
+text, and the message then said that ``1e3`` is not a valid number); a non-zero number too small for a float
+(``1e-400``) is an error where it is written, not a silent 0.
 
 >>> data, lines = read_yaml("name: x\\ncomponents:\\n  - kind: site\\n    id: a\\n", "d.yaml")
 >>> lines.line_of(("components", 0, "id"))
