@@ -20,7 +20,7 @@ from aifab.errors import InputError
 def test_a_missing_workload_is_recorded_and_the_others_still_run(tmp_path: Path) -> None:
     specs = [
         WorkloadSpec("does_not_exist", "serving"),
-        WorkloadSpec("memory", "memory", args=("--size-mb", "2", "--repeats", "1", "--iterations", "1")),
+        WorkloadSpec("memory", "memory", args=("--engine", "numpy", "--size-mb", "2", "--repeats", "1")),
     ]
     missing, memory = run_workloads(specs, quick=True, out_dir=tmp_path, progress=True)
     assert missing.error is not None and "does_not_exist" in missing.error
