@@ -2,9 +2,9 @@
 
 Starts the aifab model server once, then at each concurrency alternates ``ab -k`` (ApacheBench, keep-alive,
 the same POST body) and ``python -m aifab.bench.workloads.serving --no-stream`` (ab does not read streams,
-so both measure whole requests), ``--repeat`` times each, and prints the median requests/s and mean latency
-of each tool and their ratio (load generator / ab). The goal is a ratio of at least 0.9: the load generator
-itself must not be what limits or slows what it measures.
+so both measure whole requests), ``--repeat`` times each after an untimed warm-up, in alternating order,
+and prints the median requests/s and mean latency of each tool and their ratio (load generator / ab). The
+goal is a ratio of at least 0.9: the load generator itself must not be what limits or slows what it measures.
 
     apt-get install apache2-utils          # ab
     python benchmarks/bench_serving_fidelity.py                       # small model, concurrency 1,4
@@ -65,6 +65,34 @@ def run_loadgen(
     return by_name["serving.requests_per_s"]["value"], concurrency * wall_s * 1000 / requests
 
 
+def compare(
+    url: str, body: Path, level: int, args: argparse.Namespace
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """ab's and the load generator's (req/s, ms) runs at one concurrency.
+
+    An untimed warm-up at this batch size first, then pairs in alternating order, so neither tool always
+    meets the colder server or the same drift in the machine's load.
+    """
+    ab_runs: list[tuple[float, float]] = []
+    ours: list[tuple[float, float]] = []
+    run_ab(url, body, concurrency=level, requests=max(level, args.requests // 4))
+    for rep in range(args.repeat):
+        for tool in ("ab", "loadgen") if rep % 2 == 0 else ("loadgen", "ab"):
+            if tool == "ab":
+                ab_runs.append(run_ab(url, body, concurrency=level, requests=args.requests))
+            else:
+                ours.append(
+                    run_loadgen(
+                        url,
+                        concurrency=level,
+                        requests=args.requests,
+                        max_tokens=args.max_tokens,
+                        prompt_tokens=args.prompt_tokens,
+                    )
+                )
+    return ab_runs, ours
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--size", default="small", choices=("tiny", "small", "medium"))
@@ -92,18 +120,7 @@ def main() -> int:
             header = ("concurrency", "ab req/s", "loadgen req/s", "ratio", "ab ms", "loadgen ms")
             print("{:>11} {:>9} {:>13} {:>6} {:>8} {:>10}".format(*header))
             for level in (int(c) for c in args.concurrency.split(",")):
-                ab_runs, ours = [], []
-                for _ in range(args.repeat):  # interleaved, so drift in the machine's load hits both alike
-                    ab_runs.append(run_ab(url, body, concurrency=level, requests=args.requests))
-                    ours.append(
-                        run_loadgen(
-                            url,
-                            concurrency=level,
-                            requests=args.requests,
-                            max_tokens=args.max_tokens,
-                            prompt_tokens=args.prompt_tokens,
-                        )
-                    )
+                ab_runs, ours = compare(url, body, level, args)
                 ab_rps, ab_ms = (statistics.median(x) for x in zip(*ab_runs, strict=True))
                 our_rps, our_ms = (statistics.median(x) for x in zip(*ours, strict=True))
                 ratio = our_rps / ab_rps
