@@ -125,6 +125,8 @@ def main() -> int:
                 our_rps, our_ms = (statistics.median(x) for x in zip(*ours, strict=True))
                 ratio = our_rps / ab_rps
                 print(f"{level:>11} {ab_rps:>9.2f} {our_rps:>13.2f} {ratio:>6.2f} {ab_ms:>8.1f} {our_ms:>10.1f}")
+                spread = [" ".join(f"{rps:.2f}" for rps, _ in runs) for runs in (ab_runs, ours)]
+                print(f"{'':>11} runs, req/s: ab {spread[0]}; load generator {spread[1]}")
     finally:
         server.stop()
     return 0
