@@ -267,6 +267,12 @@ def test_decoder_size_matches_the_scaling_law_count(size: str) -> None:
     assert ms.parameter_count(model) == expected_parameters(cfg.d_model, cfg.n_layer, cfg.context)
 
 
+def test_load_generator_offers_the_model_sizes() -> None:
+    # serving.py cannot import the model server (it would need torch): its --size list is kept by hand.
+    (size,) = [a for a in serving._parser()._actions if a.dest == "size"]
+    assert sorted(size.choices or ()) == sorted(ms.SIZES)
+
+
 def test_cancelled_requests_free_their_slots() -> None:
     engine = ms.Engine(TINY, max_batch=2)
     try:
