@@ -188,7 +188,9 @@ def ref_checkpoint(directory: str, size_mb: int, cycles: int) -> dict[str, float
 
 def ref_iperf3(seconds: int) -> dict[str, float]:
     port = 5399
-    server = subprocess.Popen(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(100):  # until it listens (state 0A in /proc/net/tcp), without connecting to it
             table = Path("/proc/net/tcp").read_text().splitlines()[1:]

@@ -127,15 +127,23 @@ def _launch(args: argparse.Namespace, argv: Sequence[str]) -> int:
         "-m",
         "aifab.bench.workloads.collectives",
     ]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=args.launch_timeout_s)
+        out, err = proc.communicate(timeout=args.launch_timeout_s)
     except subprocess.TimeoutExpired:
-        fail(WORKLOAD, f"torchrun did not finish within {args.launch_timeout_s} s", engine=_engine())
-    sys.stderr.write(proc.stderr)
-    if proc.returncode == 0 and proc.stdout.strip():
-        sys.stdout.write(proc.stdout)
+        # SIGTERM lets torchrun stop its workers; SIGKILL only if it does not.
+        proc.terminate()
+        try:
+            proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        fail(WORKLOAD, f"torchrun did not finish within {args.launch_timeout_s:g} s", engine=_engine())
+    sys.stderr.write(err)
+    if proc.returncode == 0 and out.strip():
+        sys.stdout.write(out)
         return 0
-    tail = (proc.stderr.strip() or proc.stdout.strip())[-2000:]
+    tail = (err.strip() or out.strip())[-2000:]
     fail(WORKLOAD, f"torchrun exited {proc.returncode}: {tail}", engine=_engine())
 
 
@@ -147,7 +155,7 @@ def _engine() -> tuple[str, str]:
     return ("torch", str(torch.__version__))
 
 
-def _run_op(dist: Any, torch: Any, op: str, inp: Any, out: Any, world: int) -> None:
+def _run_op(dist: Any, op: str, inp: Any, out: Any) -> None:
     if op == "all_reduce":
         dist.all_reduce(inp)
     elif op == "all_gather":
@@ -190,7 +198,7 @@ def _worker(args: argparse.Namespace) -> int:
             out = torch.empty(n_out, dtype=torch.float32, device=device)
             try:
                 for _ in range(args.warmup):
-                    _run_op(dist, torch, op, inp, out, world)
+                    _run_op(dist, op, inp, out)
             except (RuntimeError, NotImplementedError) as exc:
                 # gloo lacks some collectives in some torch builds: recorded, never faked.
                 unsupported[op] = f"{backend}: {str(exc).splitlines()[0][:200]}"
@@ -199,7 +207,7 @@ def _worker(args: argparse.Namespace) -> int:
             dist.barrier()
             t0 = time.perf_counter()
             for _ in range(args.iterations):
-                _run_op(dist, torch, op, inp, out, world)
+                _run_op(dist, op, inp, out)
             sync()
             elapsed = torch.tensor([(time.perf_counter() - t0) / args.iterations], dtype=torch.float64, device=device)
             dist.all_reduce(elapsed, op=dist.ReduceOp.MAX)
