@@ -441,8 +441,8 @@ def design_expectations(
                     "nvlink_gbs_per_direction": pool.scale_up_gbs_per_direction,
                     "nic_gbps_per_gpu": pool.nic_gbps_per_gpu,
                     "fabric_oversubscription": pool.fabric_oversubscription,
-                    # NVLS, SHARP and the network's latencies, as the estimate passed them (newer estimates)
-                    **dict(getattr(pool, "collective_inputs", None) or {}),
+                    # NVLS, SHARP, the network's efficiency and latencies, as the estimate passed them
+                    **pool.collective_inputs,
                 },
                 source=f"{where}: pool {pool.id} {pool.scale_up_link} {pool.scale_up_gbs_per_direction:g} GB/s per "
                 f"direction" + (f", NIC {pool.nic_gbps_per_gpu:g} Gb/s per GPU" if pool.nic_gbps_per_gpu else ""),
