@@ -33,25 +33,38 @@ def _estimate(tmp_path: Path, **changes: dict[str, Any]) -> DesignEstimate:
     return estimate_design(load_design(path).design)
 
 
-def _no_multi_node_figures(pool: PoolEstimate) -> None:
-    assert pool.allreduce == ()
-    assert pool.expected.allreduce_busbw_gbs_1gib is None
-    assert "allreduce_busbw_gbs_1gib" not in pool.explain
+def _only_one_node_figures(tmp_path: Path, pool: PoolEstimate) -> None:
+    """The pool's figures are those of the same node alone: 8 ranks on NVLink, never across nodes."""
+    one_node = _estimate(tmp_path, cloud={"fabric": None, "node_count": 1}).pool("cloud")
+    assert pool.allreduce == one_node.allreduce != ()
+    assert pool.expected.allreduce_busbw_gbs_1gib == one_node.expected.allreduce_busbw_gbs_1gib
+    assert "over 8 ranks" in pool.explain["allreduce_busbw_gbs_1gib"]
+    assert "rails x NIC" not in pool.explain["allreduce_busbw_gbs_1gib"]
 
 
 def test_pool_without_fabric_gets_no_multi_node_all_reduce(tmp_path: Path) -> None:
     est = _estimate(tmp_path, cloud={"fabric": None, "role": "inference"})
     cloud = est.pool("cloud")
-    _no_multi_node_figures(cloud)
-    assert any("no fabric linked" in n and "2 nodes" in n for n in cloud.notes)
+    _only_one_node_figures(tmp_path, cloud)
+    assert any("no fabric linked" in n and "within one node (8 GPUs)" in n and "2 nodes" in n for n in cloud.notes)
 
 
 @pytest.mark.parametrize("placement", ["spread", "partition"])
 def test_pool_spread_over_placement_groups_gets_no_multi_node_all_reduce(tmp_path: Path, placement: str) -> None:
     est = _estimate(tmp_path, cloud={"placement": placement})
     cloud = est.pool("cloud")
-    _no_multi_node_figures(cloud)
-    assert any(f"placement {placement!r}" in n for n in cloud.notes)
+    _only_one_node_figures(tmp_path, cloud)
+    assert any(f"placement {placement!r}" in n and "within one node" in n for n in cloud.notes)
+
+
+def test_rack_scale_trays_share_one_nvlink_domain() -> None:
+    # 144 GB200 trays (4 GPUs each) are 8 NVL72 racks: NCCL sees 8 nodes of 72 GPUs joined by NVLink switch
+    # trays, not 144 nodes talking over their NICs.
+    fixture = Path(__file__).resolve().parents[1] / "capacity" / "fixtures" / "rack_scale_gb200_su.yaml"
+    pool = estimate_design(load_design(fixture).design).pool("nvl72")
+    assert "over 576 ranks" in pool.explain["allreduce_busbw_gbs_1gib"]
+    assert "72 rails x NIC" in pool.explain["allreduce_busbw_gbs_1gib"]
+    assert any("72 GPUs per NVLink domain" in n and "8 domain(s)" in n for n in pool.notes)
 
 
 def test_one_node_without_fabric_keeps_its_nvlink_figure(tmp_path: Path) -> None:
@@ -107,7 +120,9 @@ def test_collective_inputs_reproduce_the_estimate(tmp_path: Path) -> None:
         assert r.busbw_gbs == pytest.approx(pool.expected.allreduce_busbw_gbs_1gib)
     cloud = _estimate(tmp_path).pool("cloud")
     assert cloud.collective_inputs["nvls"] is True and cloud.collective_inputs["network_latency_us"] != (0, 0, 0)
-    assert _estimate(tmp_path, cloud={"placement": "spread"}).pool("cloud").collective_inputs == {}
+    # spread nodes: the figures, and so the inputs, are of one node
+    spread = _estimate(tmp_path, cloud={"placement": "spread"}).pool("cloud").collective_inputs
+    assert (spread["nodes"], spread["gpus_per_node"], spread["network_latency_us"]) == (1, 8, (0.0, 0.0, 0.0))
 
 
 def test_efa_before_p5_runs_simple_only(tmp_path: Path) -> None:

@@ -687,32 +687,56 @@ def _gpu_collectives(
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
     model_inputs: dict[str, bool | str | float | tuple[float, float, float]] = {}
+    # A rack-scale system (NVL72) is one NVLink domain: NCCL sees each rack as one node of 72 GPUs, and its
+    # trays reach each other over NVLink switch trays, not over their NICs.
+    rack = hw.node_model.rack_scale if hw.node_model is not None else None
+    nodes, per_node = pool.node_count, hw.per_node
+    if rack is not None and gpus > hw.per_node:
+        per_node = min(gpus, rack.nvlink_domain_gpus)
+        nodes = -(-gpus // per_node)
+        notes.append(
+            f"rack-scale {hw.name}: {per_node} GPUs per NVLink domain, so collectives run over "
+            f"{nodes} domain(s), not {pool.node_count} trays"
+        )
+    within_one_node = False
+    across = "" if per_node > 1 else "; one GPU per node, so none"
     if gpus < 2:
         notes.append("one GPU: no collective to expect")
-    elif pool.node_count > 1 and fabric is None:
+        nodes = 0
+    elif nodes > 1 and fabric is None:
         # Nodes with no fabric between them talk over the VPC / management network: no nccl-tests figure
-        # published for that to hold a multi-node all-reduce against.
-        notes.append(f"no fabric linked (field 'fabric'): no all-reduce figures across its {pool.node_count} nodes")
-    elif pool.node_count > 1 and pool.placement in _SPREAD_PLACEMENTS:
+        # published for that to hold a multi-node all-reduce against. Within one node the figure still holds
+        # (tensor parallelism of a served model runs there).
         notes.append(
-            f"placement {pool.placement!r} spreads the nodes over racks or partitions: no all-reduce figures "
-            "across nodes (the published sweeps are of nodes in one cluster placement group)"
+            f"no fabric linked (field 'fabric'): all-reduce figures are within one node ({per_node} GPUs), "
+            f"not across its {nodes} nodes{across}"
         )
-    elif pool.node_count > 1 and nic is None:
+        within_one_node = True
+    elif nodes > 1 and pool.placement in _SPREAD_PLACEMENTS:
+        notes.append(
+            f"placement {pool.placement!r} spreads the nodes over racks or partitions: all-reduce figures are "
+            f"within one node ({per_node} GPUs), not across nodes (the published sweeps are of nodes in one "
+            f"cluster placement group){across}"
+        )
+        within_one_node = True
+    elif nodes > 1 and nic is None:
         notes.append("no NIC rate known for the nodes: collectives across nodes not estimated")
-    else:
+        nodes = 0
+    if within_one_node:
+        nodes = 1 if per_node > 1 else 0
+    if nodes >= 1:
         efa = fabric is not None and fabric.technology == "efa"
         efa = efa or (hw.instance is not None and hw.instance.efa_gbps_total > 0)
         # aws-ofi-nccl runs NCCL's Simple protocol only on EFA before P5 (aws/aws-ofi-nccl#280)
         ll_on_efa = hw.instance is not None and hw.instance.name.startswith(_EFA_LL_FAMILIES)
         shape = CollectiveShape(
-            nodes=pool.node_count,
-            per_node=hw.per_node,
+            nodes=nodes,
+            per_node=per_node,
             nvlink_gbs=scale_up,
             nic_gbps=nic,
             oversubscription=oversub,
             # NVLink SHARP: NVSwitch systems of NVLink 4 (Hopper) and later
-            nvls=link in _NVLS_LINKS and hw.per_node > 1,
+            nvls=link in _NVLS_LINKS and per_node > 1,
             sharp=fabric is not None and fabric.in_network_reduction,
             efa=efa,
             simple_only=efa and not ll_on_efa,
@@ -727,16 +751,16 @@ def _gpu_collectives(
             ctx.memo[key] = sweep
         one = _allreduce(ctx, shape, _GIB)
         busbw_1g = one.busbw_gbs
-        model_inputs = _model_inputs(shape)
+        # the ranks the figures are for (one node, or NVLink domains), which can differ from the pool's nodes
+        model_inputs = {**_model_inputs(shape), "nodes": nodes, "gpus_per_node": per_node}
         nv_eff, net_eff = _EFFICIENCY
         net_eff = IB_NETWORK_EFFICIENCY if shape.infiniband else net_eff
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
-        if pool.node_count > 1 and nic is not None:
-            wire += (
-                f", {hw.per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription"
-            )
+        if nodes > 1 and nic is not None:
+            wire += f", {per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription"
         explain["allreduce_busbw_gbs_1gib"] = (
-            f"all-reduce of 1 GiB over {gpus:,} ranks, NCCL's fastest algorithm by its tuner: {one.algorithm} / "
+            f"all-reduce of 1 GiB over {nodes * per_node:,} ranks, NCCL's fastest algorithm by its tuner: "
+            f"{one.algorithm} / "
             f"{one.protocol} (links {wire}{', NVLink SHARP' if shape.nvls else ''}"
             f"{', SHARP in the switches' if shape.sharp else ''}{', EFA latencies' if shape.efa else ''}"
             f"{', Simple protocol only (EFA before P5)' if shape.simple_only else ''}): "
