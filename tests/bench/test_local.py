@@ -17,6 +17,11 @@ from aifab.bench.workloads.network import free_port
 from aifab.errors import InputError
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def test_a_missing_workload_is_recorded_and_the_others_still_run(tmp_path: Path) -> None:
     specs = [
         WorkloadSpec("does_not_exist", "serving"),
@@ -46,8 +51,7 @@ def test_a_workload_past_its_time_limit_is_stopped_with_its_children(tmp_path: P
     spec = WorkloadSpec("network", "network", quick_timeout_s=2, args=("--time-s", "30", "--port", str(port)))
     (result,) = run_workloads([spec], quick=True, out_dir=tmp_path, progress=False)
     assert result.error is not None and "timed out after 2 s" in result.error
-    with socket.socket() as sock:  # the iperf3 server the workload started went with it
-        assert sock.connect_ex(("127.0.0.1", port)) != 0
+    assert not _listening(port)  # the iperf3 server the workload started went with it
     assert read_results([tmp_path / "network.json"])[0].error == result.error
 
 

@@ -202,8 +202,21 @@ def _spawn(command: list[str], *, env: dict[str, str], timeout_s: float) -> tupl
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
+        _await_group_exit(proc.pid, timeout_s=3.0)
         return out, err, None
     return out, err, proc.returncode
+
+
+def _await_group_exit(pgid: int, *, timeout_s: float) -> None:
+    """Wait (bounded) until the killed group's other members are gone too, so their ports and files are
+    released before the next workload starts; SIGKILL is delivered asynchronously."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
 
 
 def _failure(spec: WorkloadSpec, started_at: str, duration_s: float, message: str) -> BenchResult:
