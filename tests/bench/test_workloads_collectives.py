@@ -41,6 +41,26 @@ def test_two_gloo_ranks_sweep_every_op() -> None:
     assert "collective.algbw_gbs{message_bytes=1024,op=broadcast}" in keys
 
 
+def test_started_by_torchrun_directly_as_a_cluster_job_does() -> None:
+    # The Job runs `torchrun ... -m aifab.bench.workloads.collectives --quick`: the workers measure
+    # straight away, the world size is torchrun's, and still only rank 0 prints.
+    proc = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=2",
+         "-m", "aifab.bench.workloads.collectives", "--quick", "--ops", "broadcast", "--max-bytes", "4096"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = BenchResult.model_validate_json(proc.stdout)
+    assert result.parameters["world_size"] == 2
+    assert [row["message_bytes"] for row in result.series] == [1024, 4096]
+
+
+def test_one_rank_is_refused() -> None:
+    proc = _run("--nproc", "1", "--device", "cpu")
+    assert proc.returncode == 1
+    assert "2 or more ranks" in (BenchResult.model_validate_json(proc.stdout).error or "")
+
+
 def test_bad_arguments_are_a_failed_result_without_launching() -> None:
     proc = _run("--ops", "all_reduce,reduce", "--quick")
     assert proc.returncode == 1

@@ -266,7 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="small sweep, few iterations (CI)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--nproc", type=int, help="ranks to launch (default: CUDA devices, or 2 on CPU)")
+    parser.add_argument(
+        "--nproc", type=int, help="ranks to launch here (default: CUDA devices, or 2 on CPU); ignored under torchrun"
+    )
     parser.add_argument("--ops", help=f"comma-separated subset of {','.join(OPS)}")
     parser.add_argument("--min-bytes", type=int, help="smallest message S (default 1 KiB)")
     parser.add_argument("--max-bytes", type=int, help="largest message S (default 1 GiB GPU, 64 MiB CPU; 1 MiB quick)")
@@ -299,10 +301,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         message_sizes(args.min_bytes, args.max_bytes, args.step_factor)
     except ValueError as exc:
         fail(WORKLOAD, str(exc), engine=_engine())
-    if on_gpu and args.nproc < 2:
-        fail(WORKLOAD, f"collectives need 2 or more GPUs; torch sees {args.nproc}", engine=_engine())
     if "LOCAL_RANK" in os.environ and "WORLD_SIZE" in os.environ:
+        # Under torchrun (here or in a cluster Job): the world size is torchrun's, whatever --nproc says,
+        # and may span nodes with one GPU each.
         return _worker(args)
+    if args.nproc < 2:
+        fail(WORKLOAD, f"collectives need 2 or more ranks on this machine; got --nproc {args.nproc}", engine=_engine())
     return _launch(args, raw)
 
 
