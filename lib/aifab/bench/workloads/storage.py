@@ -185,7 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             with open(out_path, encoding="utf-8") as handle:
-                doc = json.load(handle)
+                text = handle.read()
+            # fio can put a note line ahead of the JSON (e.g. about iodepth with a sync engine).
+            doc = json.loads(text[text.find("{") :]) if "{" in text else json.loads(text)
             metrics = parse_fio(doc)
         except (OSError, ValueError, KeyError) as exc:
             tail = (proc.stderr.strip() or proc.stdout.strip())[-1500:]
