@@ -135,7 +135,7 @@ class GpuCollectives:
     oversubscription: float
     sweep: tuple[AllReducePoint, ...]
     busbw_gbs_1gib: float | None
-    model_inputs: dict[str, bool | str | float | tuple[float, float, float]]
+    model_inputs: dict[str, bool | int | str | float | tuple[float, float, float]]
 
 
 def resolve_hardware(ctx: Context, pool: ComputePool) -> Hardware:
@@ -201,10 +201,10 @@ class CollectiveShape:
     infiniband: bool
 
 
-def _model_inputs(shape: CollectiveShape) -> dict[str, bool | str | float | tuple[float, float, float]]:
+def _model_inputs(shape: CollectiveShape) -> dict[str, bool | int | str | float | tuple[float, float, float]]:
     """The CollectiveInput fields a pool's shape sets beyond op, size, ranks and link rates."""
     multi = shape.nodes > 1
-    inputs: dict[str, bool | str | float | tuple[float, float, float]] = {
+    inputs: dict[str, bool | int | str | float | tuple[float, float, float]] = {
         "nvls": shape.nvls,
         "in_network_reduction": shape.sharp and multi,
         "network_latency_us": EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
@@ -686,7 +686,7 @@ def _gpu_collectives(
     oversub = fabric.oversubscription if fabric is not None else 1.0
     sweep: tuple[AllReducePoint, ...] = ()
     busbw_1g = None
-    model_inputs: dict[str, bool | str | float | tuple[float, float, float]] = {}
+    model_inputs: dict[str, bool | int | str | float | tuple[float, float, float]] = {}
     # A rack-scale system (NVL72) is one NVLink domain: NCCL sees each rack as one node of 72 GPUs, and its
     # trays reach each other over NVLink switch trays, not over their NICs.
     rack = hw.node_model.rack_scale if hw.node_model is not None else None

@@ -162,7 +162,7 @@ class PoolEstimate(_Result):
     allreduce: tuple[AllReducePoint, ...]
     # What the estimate gave aifab.models.CollectiveInput besides op, size and shape (NVLS, SHARP, the network's
     # latencies): benchmarks expecting the same figures pass these on. Empty without all-reduce figures.
-    collective_inputs: dict[str, bool | str | float | tuple[float, float, float]] = {}
+    collective_inputs: dict[str, bool | int | str | float | tuple[float, float, float]] = {}
     storage: StorageFit
     training: TrainingEstimate | None
     serving: tuple[ServingEstimate, ...]

@@ -196,13 +196,24 @@ def render_estimate(console: Console, est: DesignEstimate, env: str | None) -> N
         for p in est.pools:
             _how(console, p.id, p.explain)
             for s in p.serving:
-                tps = s.capacity.tokens_per_s_total if s.capacity else None
+                at = s.at_concurrency
+                if at is not None:
+                    # the operating point: batch size and the throughput and latency it gives, all replicas
+                    throughput = (
+                        f"batch {at.concurrency:,} per replica (set by {at.limited_by.replace('_', ' ')}), "
+                        f"{_num(at.tokens_per_s_per_replica * s.replicas, 1)} tokens/s in total, "
+                        f"TTFT {_num(at.ttft_ms, 1)} ms ({at.bound.replace('_', ' ')}-bound)"
+                    )
+                else:
+                    tps = s.capacity.tokens_per_s_total if s.capacity else None
+                    throughput = f"{_num(tps, 1)} tokens/s in total at batch 1" + (
+                        f" ({s.capacity.bound.replace('_', ' ')}-bound)" if s.capacity else ""
+                    )
                 _say(
                     console,
                     f"{p.id} serving {s.serving!r}: {_num(s.model_parameters_billion)}B parameters,"
                     f" {s.accelerators_per_replica} accelerators per replica, {s.replicas} replicas"
-                    f" (of {s.replicas_that_fit} that fit), {_num(tps, 1)} tokens/s in total"
-                    + (f" ({s.capacity.bound}-bound)" if s.capacity else ""),
+                    f" (of {s.replicas_that_fit} that fit), {throughput}",
                     "  ",
                     "      ",
                     "dim",
