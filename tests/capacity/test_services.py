@@ -62,7 +62,7 @@ def test_a_vector_database_larger_than_its_nodes_is_a_warning() -> None:
 
 def test_cpu_services_on_a_gpu_only_cluster_are_reported() -> None:
     est = estimate_design(_design(with_cpu=False))
-    found = sorted(f.component for f in est.findings if f.code == "capacity-service-needs-cpu-nodes")
+    found = sorted(f.component or "" for f in est.findings if f.code == "capacity-service-needs-cpu-nodes")
     assert found == ["mlflow", "mon", "vectors"]
     d = next(f for f in est.findings if f.component == "vectors")
     assert d.severity == "warning" and "'infer' (p5.48xlarge)" in d.message and "add a CPU pool" in d.message
