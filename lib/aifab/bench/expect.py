@@ -434,15 +434,21 @@ def design_expectations(
         if pool.expected.allreduce_busbw_gbs_1gib is not None and pool.scale_up_gbs_per_direction is not None:
             # The inputs the estimate gives the model (aifab.capacity._pools._allreduce), so a run on the whole
             # pool expects exactly the estimate's figures; a test pins the 1 GiB point to them.
+            given = dict(pool.collective_inputs)
+            # the ranks the estimate's figures are for: one node when no fabric joins the nodes, NVLink domains
+            # on rack-scale systems; else the pool's nodes
+            layout_nodes, layout_per_node = given.pop("nodes", pool.nodes), given.pop("gpus_per_node", None)
             collective = CollectiveShape(
-                nodes=pool.nodes,
-                gpus_per_node=pool.accelerators_per_node,
+                nodes=int(layout_nodes) if isinstance(layout_nodes, int | float) else pool.nodes,
+                gpus_per_node=(
+                    int(layout_per_node) if isinstance(layout_per_node, int | float) else pool.accelerators_per_node
+                ),
                 model_inputs={
                     "nvlink_gbs_per_direction": pool.scale_up_gbs_per_direction,
                     "nic_gbps_per_gpu": pool.nic_gbps_per_gpu,
                     "fabric_oversubscription": pool.fabric_oversubscription,
                     # NVLS, SHARP, the network's efficiency and latencies, as the estimate passed them
-                    **pool.collective_inputs,
+                    **given,
                 },
                 source=f"{where}: pool {pool.id} {pool.scale_up_link} {pool.scale_up_gbs_per_direction:g} GB/s per "
                 f"direction" + (f", NIC {pool.nic_gbps_per_gpu:g} Gb/s per GPU" if pool.nic_gbps_per_gpu else ""),
@@ -454,7 +460,8 @@ def design_expectations(
                 expected=pool.expected.allreduce_busbw_gbs_1gib,
                 unit="GB/s",
                 tolerance=b.tolerance("collective.busbw_gbs"),
-                source=f"{where}: estimate pool {pool.id} all-reduce busbw at 1 GiB over {pool.gpus} GPUs",
+                source=f"{where}: estimate pool {pool.id} all-reduce busbw at 1 GiB over "
+                f"{collective.nodes * collective.gpus_per_node} GPUs",
             )
             # any all-reduce size meets the requirement: runs sweep what fits their memory
             b.required.append(Requirement(name="collective.busbw_gbs", labels={"op": "all_reduce"}, expectation=ref))
