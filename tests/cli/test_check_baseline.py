@@ -50,8 +50,10 @@ def test_the_comment_shows_changed_components_findings_and_deltas(repo: Path) ->
     assert "### Changes in `eu-sovereign-inference` against `HEAD`" in out
     assert "changed `eks-serve`, `infer`" in out
     assert "| GPUs | 288 | 304 | +16 |" in out  # two more 8-GPU nodes in the inference pool
-    introduced = out.split("**Findings introduced (1)**")[1]
+    # the public endpoint, and the two new nodes no serving replica can use (max_replicas is 16 x 2 GPUs)
+    introduced = out.split("**Findings introduced (2)**")[1]
     assert "`SEC-EKS-001` | `eks-serve` | prod" in introduced
+    assert "`capacity:capacity-serving-idle-gpus` | `infer` | prod" in introduced
     assert "Findings fixed" not in out
 
 

@@ -102,7 +102,8 @@ def test_links_across_environments_are_called_out() -> None:
         id="mon", runs_on="eks-prod", monitors=("serve", "explore"), environment="prod", site="london", inside="uk"
     )
     result = validate(_design(watch))
-    assert [(d.code, d.severity, d.component) for d in result.diagnostics] == [
+    # (the capacity models also say the GPU-only cluster has no CPU node for monitoring: not this test's point)
+    assert [(d.code, d.severity, d.component) for d in result.diagnostics if not d.code.startswith("capacity-")] == [
         ("environment-crossing", "warning", "mon")
     ]
     # a required link (an endpoint's pool) across environments is an error
