@@ -20,6 +20,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from aifab.blueprints.network import Fabric
 from aifab.catalogue import Switch
 from aifab.errors import InputError
@@ -245,34 +248,59 @@ def estimate_fabric(ctx: Context, fabric: Fabric, pools: list[PoolEstimate]) -> 
         f"{s.switches_total:,} switches x {num(sw.max_power_w / 1000)} kW ({sw.name} max) = {num(power)} kW"
     )
     superpod = _superpod(ctx, fabric, site, pools, s, sw, explain, notes)
-    return FabricEstimate(
-        id=fabric.id,
-        technology=fabric.technology,
-        site=site,
-        pools=tuple(p.id for p in pools),
-        nodes=nodes,
-        rails=rails,
-        link_gbps=fabric.link_gbps,
-        switch_model=sw.name,
-        switch_radix=radix,
-        oversubscription=fabric.oversubscription,
-        buildable=True,
-        problem=None,
-        sizing=s,
-        cloud=(),
-        leaf=s.leaf,
-        spine=s.spine,
-        core=s.core,
-        switches=s.switches_total,
-        cables=s.cables_total,
-        transceivers=s.transceivers,
-        bisection_tbps=s.bisection_tbps,
-        switch_power_kw=power,
-        switch_rack_units=s.switches_total * sw.rack_units,
-        explain=explain,
-        notes=tuple(notes),
-        superpod=superpod,
-    )
+    built = _Built(fabric, site, pools, nodes, rails, sw, radix, s, power)
+    return built.estimate(s, explain, notes, superpod=superpod)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What a buildable fabric's estimate is made of; ``counts`` is one fat tree or all planes together."""
+
+    fabric: Fabric
+    site: str | None
+    pools: list[PoolEstimate]
+    nodes: int
+    rails: int
+    sw: Switch
+    radix: int
+    sizing: FabricSizing
+    power_kw: float
+
+    def estimate(
+        self,
+        counts: FabricSizing | MultiPlaneSizing,
+        explain: dict[str, str],
+        notes: list[str],
+        **extra: Any,
+    ) -> FabricEstimate:
+        return FabricEstimate(
+            id=self.fabric.id,
+            technology=self.fabric.technology,
+            site=self.site,
+            pools=tuple(p.id for p in self.pools),
+            nodes=self.nodes,
+            rails=self.rails,
+            link_gbps=self.fabric.link_gbps,
+            switch_model=self.sw.name,
+            switch_radix=self.radix,
+            oversubscription=self.fabric.oversubscription,
+            buildable=True,
+            problem=None,
+            sizing=self.sizing,
+            cloud=(),
+            leaf=counts.leaf,
+            spine=counts.spine,
+            core=counts.core,
+            switches=counts.switches_total,
+            cables=counts.cables_total,
+            transceivers=counts.transceivers,
+            bisection_tbps=counts.bisection_tbps,
+            switch_power_kw=self.power_kw,
+            switch_rack_units=counts.switches_total * self.sw.rack_units,
+            explain=explain,
+            notes=tuple(notes),
+            **extra,
+        )
 
 
 def _superpod(
@@ -437,31 +465,4 @@ def _multiplane(
     explain["switch_power_kw"] = (
         f"{m.switches_total:,} switches x {num(sw.max_power_w / 1000)} kW ({sw.name} max) = {num(power)} kW"
     )
-    return FabricEstimate(
-        id=fabric.id,
-        technology=fabric.technology,
-        site=site,
-        pools=tuple(p.id for p in pools),
-        nodes=nodes,
-        rails=rails,
-        link_gbps=fabric.link_gbps,
-        switch_model=sw.name,
-        switch_radix=radix,
-        oversubscription=fabric.oversubscription,
-        buildable=True,
-        problem=None,
-        sizing=s,
-        cloud=(),
-        leaf=m.leaf,
-        spine=m.spine,
-        core=m.core,
-        switches=m.switches_total,
-        cables=m.cables_total,
-        transceivers=m.transceivers,
-        bisection_tbps=m.bisection_tbps,
-        switch_power_kw=power,
-        switch_rack_units=m.switches_total * sw.rack_units,
-        explain=explain,
-        notes=tuple(notes),
-        planes=planes,
-    )
+    return _Built(fabric, site, pools, nodes, rails, sw, radix, s, power).estimate(m, explain, notes, planes=planes)

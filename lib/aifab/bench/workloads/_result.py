@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 FORMAT = "aifab.bench/v1"
 
-__all__ = ["FORMAT", "Clock", "environment", "fail", "metric", "percentile", "result"]
+__all__ = ["FORMAT", "Clock", "array_engine", "environment", "fail", "metric", "percentile", "result"]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -130,3 +130,22 @@ def fail(workload: str, message: str, *, engine: tuple[str, str] = ("none", ""))
     print(json.dumps(doc, indent=2))
     print(f"{workload}: {message}", file=sys.stderr)
     raise SystemExit(1)
+
+
+def array_engine(workload: str, engine: str) -> tuple[Any, Any]:
+    """``(torch, None)`` or ``(None, numpy)`` for ``engine`` auto / torch / numpy: PyTorch where it is installed
+    (and allowed), else NumPy; neither is a failure naming what to install."""
+    torch: Any = None
+    np: Any = None
+    if engine in ("auto", "torch"):
+        try:
+            import torch
+        except ImportError:
+            if engine == "torch":
+                fail(workload, "PyTorch is not installed: pip install torch")
+    if torch is None:
+        try:
+            import numpy as np
+        except ImportError:
+            fail(workload, "neither PyTorch nor NumPy is installed: pip install torch (or numpy)")
+    return torch, np

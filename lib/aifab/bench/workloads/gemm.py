@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aifab.bench.workloads._result import Clock, environment, fail, metric, result
+from aifab.bench.workloads._result import Clock, array_engine, environment, fail, metric, result
 
 WORKLOAD = "gemm"
 # tf32 is fp32 storage with TensorFloat-32 tensor-core math (torch.backends.cuda.matmul.allow_tf32).
@@ -117,19 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         fail(WORKLOAD, str(exc))
 
-    torch: Any = None
-    np: Any = None
-    if args.engine in ("auto", "torch"):
-        try:
-            import torch
-        except ImportError:
-            if args.engine == "torch":
-                fail(WORKLOAD, "PyTorch is not installed: pip install torch")
-    if torch is None:
-        try:
-            import numpy as np
-        except ImportError:
-            fail(WORKLOAD, "neither PyTorch nor NumPy is installed: pip install torch (or numpy)")
+    torch, np = array_engine(WORKLOAD, args.engine)
 
     device = args.device
     if torch is not None:

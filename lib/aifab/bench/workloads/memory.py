@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aifab.bench.workloads._result import Clock, environment, fail, metric, result
+from aifab.bench.workloads._result import Clock, array_engine, environment, fail, metric, result
 
 WORKLOAD = "memory"
 _ARRAYS = {"copy": 2, "triad": 3}
@@ -53,19 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clock = Clock()
 
-    torch: Any = None
-    np: Any = None
-    if args.engine in ("auto", "torch"):
-        try:
-            import torch
-        except ImportError:
-            if args.engine == "torch":
-                fail(WORKLOAD, "PyTorch is not installed: pip install torch")
-    if torch is None:
-        try:
-            import numpy as np
-        except ImportError:
-            fail(WORKLOAD, "neither PyTorch nor NumPy is installed: pip install torch (or numpy)")
+    torch, np = array_engine(WORKLOAD, args.engine)
 
     device = args.device
     if device == "auto":
