@@ -20,9 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import platform
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +33,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aifab.bench.result import BenchResult, Engine, Environment, WorkloadName, read_results
+from aifab.bench.workloads._result import environment
 from aifab.errors import InputError
 
 __all__ = [
@@ -225,12 +224,8 @@ def _failure(spec: WorkloadSpec, started_at: str, duration_s: float, message: st
         engine=Engine(name="none", version=""),
         started_at=started_at,
         duration_s=duration_s,
-        environment=Environment(
-            hostname=socket.gethostname(),
-            platform=f"{platform.system()} {platform.release()} {platform.machine()}",
-            python=platform.python_version(),
-            cpu_count=os.cpu_count() or 1,
-        ),
+        # described as the workloads describe where they run
+        environment=Environment.model_validate(environment()),
         parameters={"module": f"aifab.bench.workloads.{spec.module}"},
         error=f"{spec.module}: {message}",
     )
