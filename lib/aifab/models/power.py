@@ -197,12 +197,7 @@ def size_power(inp: PowerInput) -> PowerSizing:
     racks_at_cooling = math.ceil(inp.nodes / at_cooling) if at_cooling > 0 else None
 
     facility_peak = it_peak * inp.pue
-    headroom_kw = headroom_pct = None
-    fits_budget = None
-    if inp.site_budget_kw is not None:
-        headroom_kw = inp.site_budget_kw - facility_peak
-        headroom_pct = headroom_kw / inp.site_budget_kw * 100
-        fits_budget = headroom_kw >= 0
+    headroom_kw, headroom_pct, fits_budget = _headroom(inp.site_budget_kw, facility_peak)
 
     return PowerSizing(
         compute_kw_peak=compute_peak,
@@ -235,6 +230,14 @@ def size_power(inp: PowerInput) -> PowerSizing:
     )
 
 
+def _headroom(budget_kw: float | None, facility_kw: float) -> tuple[float | None, float | None, bool | None]:
+    """(kW left, % left, fits) of a site budget at ``facility_kw``; all None without a budget."""
+    if budget_kw is None:
+        return None, None, None
+    left = budget_kw - facility_kw
+    return left, left / budget_kw * 100, left >= 0
+
+
 def _size_rack_scale(inp: PowerInput, units: int) -> PowerSizing:
     """Whole rack-scale racks: ``units`` trays plus the rack's overhead per rack, fitting or not."""
     racks = math.ceil(inp.nodes / units)
@@ -250,12 +253,7 @@ def _size_rack_scale(inp: PowerInput, units: int) -> PowerSizing:
     cooling_fits = unit_kw <= inp.cooling_max_kw_per_rack * (1 + _REL_TOL)
     fits = cooling_fits and unit_kw <= rack_kw * (1 + _REL_TOL)
     facility_peak = it_peak * inp.pue
-    headroom_kw = headroom_pct = None
-    fits_budget = None
-    if inp.site_budget_kw is not None:
-        headroom_kw = inp.site_budget_kw - facility_peak
-        headroom_pct = headroom_kw / inp.site_budget_kw * 100
-        fits_budget = headroom_kw >= 0
+    headroom_kw, headroom_pct, fits_budget = _headroom(inp.site_budget_kw, facility_peak)
     return PowerSizing(
         compute_kw_peak=compute_peak,
         network_kw=inp.switches * inp.switch_kw,
