@@ -7,29 +7,32 @@ import datetime as dt
 from aifab.blueprints import GpuPool, Site
 from aifab.capacity import estimate_design
 from aifab.catalogue import load_catalogue
-from aifab.catalogue.price_age import KNOWN_PRICE_CHANGES, PRICE_FRESHNESS_DAYS, price_age_problem
+from aifab.catalogue.price_age import price_age_problem
 from aifab.design.design import Design
 
 CATALOGUE_AS_OF = dt.date(2026, 11, 28)
 
 
 def test_fresh_prices_pass_and_old_ones_do_not() -> None:
-    edge = CATALOGUE_AS_OF - dt.timedelta(days=PRICE_FRESHNESS_DAYS)
-    assert price_age_problem("m7i.24xlarge", edge, CATALOGUE_AS_OF) is None
-    old = price_age_problem("m7i.24xlarge", edge - dt.timedelta(days=1), CATALOGUE_AS_OF)
-    assert old is not None and f"{PRICE_FRESHNESS_DAYS + 1} days before" in old
-    assert price_age_problem("m7i.24xlarge", None, CATALOGUE_AS_OF) == (
+    days = load_catalogue().price_freshness_days
+    edge = CATALOGUE_AS_OF - dt.timedelta(days=days)
+    assert price_age_problem("m7i.24xlarge", edge, CATALOGUE_AS_OF, days, ()) is None
+    old = price_age_problem("m7i.24xlarge", edge - dt.timedelta(days=1), CATALOGUE_AS_OF, days, ())
+    assert old is not None and f"{days + 1} days before" in old
+    assert price_age_problem("m7i.24xlarge", None, CATALOGUE_AS_OF, days, ()) == (
         "the price of m7i.24xlarge has no date: its age cannot be checked"
     )
 
 
 def test_a_price_from_before_the_june_2025_gpu_price_cut_is_flagged() -> None:
-    (cut,) = KNOWN_PRICE_CHANGES
+    cat = load_catalogue()
+    (cut,) = cat.price_changes
     assert cut.effective == dt.date(2025, 6, 1) and "p5.48xlarge" in cut.instance_types
     # within the window, but before the cut: still a warning
-    problem = price_age_problem("p5.48xlarge", dt.date(2025, 5, 20), dt.date(2025, 12, 1))
+    seen, catalogue_as_of, window = dt.date(2025, 5, 20), dt.date(2025, 12, 1), cat.price_freshness_days
+    problem = price_age_problem("p5.48xlarge", seen, catalogue_as_of, window, cat.price_changes)
     assert problem is not None and "predates a price change on 2025-06-01" in problem
-    assert price_age_problem("g6e.48xlarge", dt.date(2025, 5, 20), dt.date(2025, 12, 1)) is None
+    assert price_age_problem("g6e.48xlarge", seen, catalogue_as_of, window, cat.price_changes) is None
 
 
 def test_estimate_warns_on_a_pre_cut_price() -> None:

@@ -541,7 +541,10 @@ def _cost(
             f"{price.note}) = {num(usd)} USD/h"
         )
     if price is not None and price.known:
-        stale = price_age_problem(price.instance_type, price.as_of, ctx.catalogue.as_of)
+        cat = ctx.catalogue
+        stale = price_age_problem(
+            price.instance_type, price.as_of, cat.as_of, cat.price_freshness_days, cat.price_changes
+        )
         if stale is not None:
             ctx.finding(
                 pool, "capacity-price-stale", f"{stale}; refresh it in an overrides file", "warning", "instance_type"

@@ -18,6 +18,8 @@ from aifab.catalogue.models import (
     LinkSpeed,
     Nic,
     NodeModel,
+    PositiveInt,
+    PriceChange,
     Region,
     Source,
     StorageTier,
@@ -98,6 +100,14 @@ class Catalogue(BaseModel):
 
     version: str
     as_of: date
+    price_freshness_days: PositiveInt
+    """A price seen more than this many days before ``as_of`` is stale (a ``capacity-price-stale`` warning).
+    The built-in data says a year: CPU list prices rarely move within one, and the GPU re-pricings that do
+    are listed in ``price_changes``, which flag an older price however young. A team that checks its prices
+    every quarter sets 90 in its overrides file."""
+    price_changes: tuple[PriceChange, ...] = ()
+    """Known changes of on-demand prices: a price seen before one of its instance type is stale. An overrides
+    file's changes are added to the built-in ones."""
     accelerators: dict[str, Accelerator] = Field(default_factory=dict)
     instance_types: dict[str, InstanceType] = Field(default_factory=dict)
     node_models: dict[str, NodeModel] = Field(default_factory=dict)
@@ -205,4 +215,7 @@ class Catalogue(BaseModel):
                 need("jurisdictions", jur.name, "allowed_regions", "regions", code)
         for reg in self.regions.values():
             need("regions", reg.code, "jurisdiction", "jurisdictions", reg.jurisdiction)
+        for index, change in enumerate(self.price_changes):
+            for name in change.instance_types:
+                need("price_changes", str(index), "instance_types", "instance_types", name)
         return found

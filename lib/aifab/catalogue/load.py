@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from aifab.catalogue.catalogue import SECTIONS, Catalogue
-from aifab.catalogue.models import CatalogueEntry, Source, dump_entry, meta_fields
+from aifab.catalogue.models import CatalogueEntry, PriceChange, Source, dump_entry, meta_fields
 from aifab.design.yamlsource import LineMap, deep_merge, read_yaml, read_yaml_file
 from aifab.errors import InputError, UnknownNameError
 from aifab.validation_errors import error_message
@@ -22,7 +23,7 @@ __all__ = ["DATA_FILE", "load_catalogue"]
 DATA_FILE = "aifab/catalogue/data/catalogue.yaml"
 """How the built-in data file is named in messages (it is read as package data)."""
 
-_TOP_LEVEL = ("version", "as_of", *SECTIONS)
+_TOP_LEVEL = ("version", "as_of", "price_freshness_days", "price_changes", *SECTIONS)
 _LOADER_ONLY = ("base_source", "overridden_fields")
 
 
@@ -51,14 +52,17 @@ def load_catalogue(overrides: str | Path | None = None) -> Catalogue:
             prices: {eu-west-2: 61.2}
             price_as_of: 2026-10-01
 
-    changes those values and marks them ``user-override``. Provenance is per value: each value the file
-    changes gets its own source (the entry's ``source:`` in the file, a ``field_sources:`` entry, else
-    ``user-override`` naming the file), dated by ``price_as_of`` for the prices it sets, else by that
-    source's ``as_of``, else by the file's top-level ``as_of``. Every other value keeps its own source and
-    date: the London price above does not re-date the built-in us-east-1 price, and the file's ``as_of``
-    dates its own values, not the catalogue. A missing or malformed file, an unknown section or field, a
-    wrong type or an out-of-range number raises :class:`InputError` naming the file, the line and the
-    field path.
+    changes those values and marks them ``user-override``. The file may also set ``price_freshness_days``
+    (how many days before the catalogue's ``as_of`` a price may have been seen, e.g. 90) and list
+    ``price_changes`` the catalogue does not know of; they are added to the built-in ones.
+
+    Provenance is per value: each value the file changes gets its own source (the entry's ``source:`` in the
+    file, a ``field_sources:`` entry, else ``user-override`` naming the file), dated by ``price_as_of`` for
+    the prices it sets, else by that source's ``as_of``, else by the file's top-level ``as_of``. Every other
+    value keeps its own source and date: the London price above does not re-date the built-in us-east-1 price,
+    and the file's ``as_of`` dates its own values, not the catalogue. A missing or malformed file, an unknown
+    section or field, a wrong type or an out-of-range number raises :class:`InputError` naming the file, the
+    line and the field path.
     """
     base = _base_catalogue()
     if overrides is None:
@@ -85,14 +89,19 @@ def _base_catalogue() -> Catalogue:
     if not isinstance(data, dict):
         raise InputError("expected a mapping of catalogue sections", file=DATA_FILE, line=1)
     _check_top_level(data, lines)
+    freshness_days, changes = _price_age(data, lines)
     sections: dict[str, dict[str, CatalogueEntry]] = {}
     for section, body in data.items():
         if section in SECTIONS:
             sections[section] = {
                 name: _validate(section, name, raw, lines) for name, raw in _entries(section, body, lines)
             }
+    instance_types = sections.get("instance_types", {})
+    price_age: dict[str, Any] = {"price_changes": _resolve_price_changes(changes, instance_types, lines)}
+    if freshness_days is not None:  # else Catalogue says it is missing
+        price_age["price_freshness_days"] = freshness_days
     try:
-        catalogue = Catalogue(version=data.get("version"), as_of=data.get("as_of"), **sections)
+        catalogue = Catalogue(version=data.get("version"), as_of=data.get("as_of"), **price_age, **sections)
     except ValidationError as exc:
         raise _input_error(exc, Catalogue, (), lines) from None
     _check_references(catalogue, lines)
@@ -109,7 +118,10 @@ def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
         sections = ", ".join(SECTIONS)
         raise InputError(f"expected a mapping of catalogue sections ({sections})", file=file, line=1)
     _check_top_level(data, lines)
+    freshness_days, changes = _price_age(data, lines)
     update: dict[str, Any] = {"overrides": (*base.overrides, file)}
+    if freshness_days is not None:
+        update["price_freshness_days"] = freshness_days
     for key, expected in (("version", "text"), ("as_of", "a date like 2026-11-01")):
         if key in data:
             valid = isinstance(data[key], str) if key == "version" else _plain_date(data[key]) is not None
@@ -138,6 +150,9 @@ def _apply_overrides(base: Catalogue, path: Path) -> Catalogue:
                 del entries[existing.key]
             entries[entry.key] = entry
         update[section] = entries
+    if changes:  # added to the built-in ones: a team knows of changes the catalogue does not, never fewer
+        instance_types = update.get("instance_types", base.instance_types)
+        update["price_changes"] = (*base.price_changes, *_resolve_price_changes(changes, instance_types, lines))
     catalogue = base.model_copy(update=update)
     _check_references(catalogue, lines)
     return catalogue
@@ -258,6 +273,65 @@ def _shown(value: Any) -> str:
     if isinstance(value, datetime):
         return f"{value.isoformat(sep=' ')}, a date and time"
     return value.isoformat() if isinstance(value, date) else repr(value)
+
+
+def _price_age(data: dict[Any, Any], lines: _Lines) -> tuple[int | None, tuple[PriceChange, ...]]:
+    """A file's ``price_freshness_days`` (None when it sets none) and ``price_changes``, checked but for the
+    instance types the changes name (see :func:`_resolve_price_changes`, once the file's entries are read)."""
+    days = data.get("price_freshness_days")
+    if "price_freshness_days" in data and (type(days) is not int or days < 1):  # not true, 1.5 or "365"
+        raise InputError(
+            f"expected a whole number of days, at least 1 (got {_shown(days)})",
+            file=lines.file,
+            line=lines.line_of(("price_freshness_days",)),
+            field="price_freshness_days",
+        )
+    raw = data.get("price_changes")
+    if raw is None:
+        return days, ()
+    if not isinstance(raw, list):
+        raise InputError(
+            "expected a list of price changes, each with effective, instance_types, what and source_url "
+            f"(got {type(raw).__name__})",
+            file=lines.file,
+            line=lines.line_of(("price_changes",)),
+            field="price_changes",
+        )
+    changes = []
+    for index, item in enumerate(raw):
+        try:
+            changes.append(PriceChange.model_validate(item))
+        except ValidationError as exc:
+            error = _input_error(exc, PriceChange, ("price_changes", index), lines)
+            field = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", error.field or "price_changes")  # price_changes[0].what
+            line = error.line
+            if line == lines.line_of(("price_changes",)):  # fell back past the item (a missing field): the item
+                line = lines.values.line_of(("price_changes", index))
+            raise InputError(error.message, file=error.file, line=line, field=field) from None
+    return days, tuple(changes)
+
+
+def _resolve_price_changes(
+    changes: tuple[PriceChange, ...], instance_types: dict[str, CatalogueEntry], lines: _Lines
+) -> tuple[PriceChange, ...]:
+    """The changes with each instance type spelled as the catalogue files it; an unknown one is an error."""
+    resolved = []
+    for index, change in enumerate(changes):
+        names = []
+        for position, name in enumerate(change.instance_types):
+            entry = _find(instance_types, name)
+            if entry is None:
+                raise UnknownNameError(
+                    "instance type",
+                    name,
+                    list(instance_types),
+                    file=lines.file,
+                    line=lines.line_of(("price_changes", index, "instance_types", position)),
+                    field=f"price_changes[{index}].instance_types[{position}]",
+                )
+            names.append(entry.key)
+        resolved.append(change.model_copy(update={"instance_types": tuple(names)}))
+    return tuple(resolved)
 
 
 def _find(entries: dict[str, CatalogueEntry], name: str) -> CatalogueEntry | None:

@@ -8,10 +8,11 @@ entry as a whole (a price from the pricing API, a power figure that is only an a
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from aifab.design.component import StrictNumbers
 from aifab.errors import InputError
@@ -27,6 +28,7 @@ __all__ = [
     "Nic",
     "NodeModel",
     "Precision",
+    "PriceChange",
     "RackScale",
     "Region",
     "Source",
@@ -120,6 +122,42 @@ class CatalogueEntry(_Frozen):
         if isinstance(price_source, Source):
             found.append(price_source)
         return found
+
+
+class PriceChange(_Frozen):
+    """A published change of on-demand prices for some instance types, effective on a date: a price of one
+    of them seen before ``effective`` is out of date however young it is (``capacity-price-stale``).
+
+    >>> change = PriceChange(
+    ...     effective=date(2025, 6, 1), instance_types=("p5.48xlarge",), what="AWS cut P5 prices",
+    ...     source_url="https://aws.amazon.com/blogs/aws/")
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     PriceChange.model_validate({**change.model_dump(), "effective": datetime(2025, 6, 1, 10, 0)})
+    ... except ValidationError as exc:
+    ...     print(exc.errors()[0]["msg"])
+    Value error, expected a date like 2025-06-01, not a date and time (got 2025-06-01 10:00:00)
+    """
+
+    effective: date
+    instance_types: tuple[Name, ...] = Field(min_length=1)
+    """Catalogue instance types whose prices changed (each must be in ``instance_types``)."""
+    what: str = Field(min_length=1)
+    source_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    """Where the change is published (a provider's announcement, or price tables before and after)."""
+
+    @field_validator("effective", mode="before")
+    @classmethod
+    def _a_day(cls, value: Any) -> Any:
+        # A price change takes effect on a day. YAML reads 2025-06-01 10:00:00 as a datetime and 2025-06-01 10:00
+        # or "June 2025" as text; say what is expected rather than pydantic's words about datetimes.
+        if isinstance(value, datetime):
+            if value.time() == datetime.min.time() and value.tzinfo is None:
+                return value.date()
+            raise ValueError(f"expected a date like 2025-06-01, not a date and time (got {value.isoformat(sep=' ')})")
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"expected a date like 2025-06-01 (got {value!r})")
+        return value
 
 
 class Accelerator(CatalogueEntry):

@@ -1,59 +1,45 @@
 """How old a catalogue price may be: the freshness window, and price changes a price may predate.
 
 Cloud list prices move (AWS cut P4d/P4de/P5/P5en on-demand prices by up to 45 % in June 2025), so an
-estimate warns when the price it uses was seen more than ``PRICE_FRESHNESS_DAYS`` before the catalogue's
-own ``as_of`` date, or before a known price change of that instance type took effect.
+estimate warns when the price it uses was seen more than the catalogue's ``price_freshness_days`` before
+the catalogue's own ``as_of`` date, or before one of the catalogue's ``price_changes`` of that instance type
+took effect. Both are catalogue data (``catalogue.yaml``, or a team's overrides file); this module only
+applies them.
 
 >>> import datetime as dt
->>> stale = price_age_problem("p5.48xlarge", dt.date(2025, 4, 29), dt.date(2026, 11, 28))
+>>> from aifab.catalogue import load_catalogue
+>>> cat = load_catalogue()
+>>> stale = price_age_problem(
+...     "p5.48xlarge", dt.date(2025, 4, 29), cat.as_of, cat.price_freshness_days, cat.price_changes)
 >>> "578 days before" in stale, "predates a price change on 2025-06-01" in stale
 (True, True)
->>> price_age_problem("p5.48xlarge", dt.date(2026, 7, 20), dt.date(2026, 11, 28)) is None
+>>> price_age_problem("p5.48xlarge", dt.date(2026, 7, 20), cat.as_of, 365, cat.price_changes) is None
 True
+>>> price_age_problem("p5.48xlarge", dt.date(2026, 7, 20), cat.as_of, 90, ())  # a team's 90-day window
+"the price of p5.48xlarge was seen on 2026-07-20, 131 days before the catalogue's 2026-11-28 (freshness window 90 days)"
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-__all__ = ["KNOWN_PRICE_CHANGES", "PRICE_FRESHNESS_DAYS", "PriceChange", "price_age_problem"]
+from aifab.catalogue.models import PriceChange
 
-PRICE_FRESHNESS_DAYS = 365
-"""A price seen more than this many days before the catalogue's ``as_of`` is stale (assumption: a year; list
-prices of CPU types rarely move within one, and the GPU re-pricings that do happen are listed below)."""
-
-
-@dataclass(frozen=True)
-class PriceChange:
-    """A published change of on-demand prices for some instance types, effective on a date."""
-
-    effective: dt.date
-    instance_types: tuple[str, ...]
-    what: str
-    source_url: str
-
-
-KNOWN_PRICE_CHANGES: tuple[PriceChange, ...] = (
-    PriceChange(
-        effective=dt.date(2025, 6, 1),
-        instance_types=("p4d.24xlarge", "p4de.24xlarge", "p5.48xlarge", "p5.4xlarge", "p5en.48xlarge"),
-        what="AWS cut P4d, P4de, P5 and P5en on-demand prices by up to 45 % (June 2025): p5.48xlarge in "
-        "us-east-1 went from 98.32 to 55.04 USD/h",
-        # Karpenter's generated AWS price table before (2025-04-29) and after (2025-07-09) the cut, read 2026-12-01
-        source_url="https://github.com/aws/karpenter-provider-aws/commits/main/pkg/providers/pricing/zz_generated.pricing_aws.go",
-    ),
-)
+__all__ = ["price_age_problem"]
 
 
 def price_age_problem(
     instance_type: str,
     as_of: dt.date | None,
     catalogue_as_of: dt.date,
-    freshness_days: int = PRICE_FRESHNESS_DAYS,
-    changes: tuple[PriceChange, ...] = KNOWN_PRICE_CHANGES,
+    freshness_days: int,
+    changes: Iterable[PriceChange],
 ) -> str | None:
-    """Why a price seen on ``as_of`` should not be trusted, or None when it is fresh enough."""
+    """Why a price seen on ``as_of`` should not be trusted, or None when it is fresh enough.
+
+    ``freshness_days`` and ``changes`` are the catalogue's ``price_freshness_days`` and ``price_changes``.
+    """
     if as_of is None:
         return f"the price of {instance_type} has no date: its age cannot be checked"
     problems = []

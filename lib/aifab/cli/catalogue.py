@@ -260,15 +260,33 @@ def list_command(kind: str | None, catalogue_path: str | None, fmt: str) -> None
     cat = catalogue(catalogue_path)
     if kind is None:
         counts = {section.replace("_", "-"): len(_entries(cat, section)) for section in SECTIONS}
+        changes = [change.model_dump(mode="json") for change in cat.price_changes]
         if fmt == "json":
-            click.echo(json.dumps({"version": cat.version, "as_of": cat.as_of.isoformat(), "kinds": counts}, indent=2))
+            head = {"version": cat.version, "as_of": cat.as_of.isoformat()}
+            price_age = {"price_freshness_days": cat.price_freshness_days, "price_changes": changes}
+            click.echo(json.dumps({**head, **price_age, "kinds": counts}, indent=2))
             return
         title, table = f"catalogue {cat.version} (as of {cat.as_of.isoformat()})", _table()
         _text_column(table, "kind")
         _text_column(table, "entries", numeric=True)
         for name, count in counts.items():
             table.add_row(name, str(count))
-        _print(_console(), title, table)
+        console = _console()
+        _print(console, title, table)
+        console.print()
+        # The catalogue's own rule for stale prices (capacity-price-stale), which an overrides file may change.
+        title = (
+            f"prices are stale when seen more than {cat.price_freshness_days} days before {cat.as_of.isoformat()}"
+            f", or before a price change of their instance type ({len(cat.price_changes)} known)"
+        )
+        table = _table()
+        _text_column(table, "effective", numeric=True)
+        _text_column(table, "instance types")
+        _text_column(table, "what (source)")
+        for change in cat.price_changes:
+            what = f"{change.what} ({change.source_url})"
+            table.add_row(change.effective.isoformat(), ", ".join(change.instance_types), what)
+        _print(console, title, table)
         return
     section = resolve_kind(kind)
     entries = _entries(cat, section)
