@@ -5,7 +5,9 @@
   (``site-outside-boundary``), not only a policy finding.
 * A pool of an instance type at an AWS site whose region's partition the catalogue records availability for
   (``instance_types.<name>.availability``), but not that region, cannot be launched there
-  (``instance-type-not-offered``); the message names the regions that do offer it.
+  (``instance-type-not-offered``); the message names the regions that do offer it and the source of that
+  partition's list (``field_sources`` key ``availability.<partition>``, else ``availability``). Any
+  partition is checked the same way: the commercial ``aws`` one once a list for it is recorded.
 
 >>> from aifab.blueprints import Site, SovereignBoundary
 >>> from aifab.catalogue import load_catalogue
@@ -72,7 +74,9 @@ def _offered(pool: ComputePool, name: str, site: Site, catalogue: Catalogue) -> 
     if regions is None or site.region in regions:
         return
     offered = ", ".join(itype.offered_in()) or "none in the catalogue"
-    source = itype.source_for("availability")
+    # Each partition's list can come from its own table (GovCloud's and the commercial one are published
+    # apart, and an overrides file may add one): cite the source of this partition's list.
+    source = itype.source_for(f"availability.{partition}")
     yield pool.problem(
         "instance-type-not-offered",
         f"{itype.name} is not offered in {site.region} (site {site.id!r}, partition {partition}); regions that "
