@@ -75,12 +75,14 @@ def _stack_pools() -> dict[tuple[str, str], set[str]]:
 
 
 def test_the_reference_stacks_unpriced_pools_are_the_known_gaps() -> None:
-    # No dated, citable on-demand price was found for these (2026-12-01 search): Karpenter's commercial table
-    # is generated for us-east-1 only (pkg/providers/pricing/zz_generated.pricing_aws.go, 'generated ... for
-    # us-east-1'); SkyPilot's catalogue (skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv) has every
-    # region but its commit date could not be read here; Apache Libcloud's pricing.json (updated 2025-03-02)
-    # has no usable row (0.0, or a dedicated-tenancy figure). Their estimates say "cost incomplete" for these
-    # pools; adding a price with its URL and date makes this test fail so that the list here is cut.
+    # No dated, citable, current on-demand price was found for these (2026-12-01 search). Karpenter's
+    # commercial table is generated for us-east-1 only (zz_generated.pricing_aws.go, 'generated ... for
+    # us-east-1'). SkyPilot's catalogue (skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv) covers the
+    # regions, but its commit date could not be read here. Apache Libcloud 3.9.1's pricing.json (updated
+    # 2025-03-02) has 0.0 for m7i.24xlarge eu-north-1 and c7i.48xlarge eu-west-2, 6.15384 for m7i.24xlarge
+    # eu-west-2 (1.1 x half its own m7i.48xlarge figure: a dedicated-tenancy row), no g6e row for eu-west-2,
+    # and 127.816 for p5.48xlarge eu-west-2, older than AWS's June 2025 P5 price cut. The stacks' estimates
+    # say "cost incomplete" for these pools; a price added with its URL and date fails this test: cut the list.
     assert _stack_pools() == {
         ("m7i.24xlarge", "eu-north-1"): {"eu-sovereign-inference"},
         ("m7i.24xlarge", "eu-west-2"): {"uk-sovereign-training"},
