@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from aifab.models.collectives import (
-    EFA_NETWORK_LATENCY_US,
-    EFA_PEER_LATENCY_US,
+    EFA_INPUTS,
     IB_NETWORK_EFFICIENCY,
+    MNNVL_INPUTS,
     CollectiveInput,
     CollectiveResult,
     busbw_factor,
@@ -33,23 +33,13 @@ LARGE = 64 * MIB
 
 # (sweep, nodes, bytes) -> (low, high) bounds of model busbw / published busbw, outside the bound.
 KNOWN_MISSES: dict[tuple[str, int, int], tuple[float, float]] = {
-    # 2 x p5: at 32-64 KiB NCCL ran a ring/LL (~131 us by its own formula) where the tree/LL is faster;
-    # at 2 MiB the model's ring/Simple is slower than what NCCL ran.
+    # 2 x p5: at 32-64 KiB NCCL ran slower than its tree/LL (below 64 MiB, so the bound is 1.5x).
     ("aws-p5-2node", 2, 32768): (1.5, 1.6),
     ("aws-p5-2node", 2, 65536): (1.75, 1.85),
-    ("aws-p5-2node", 2, 2097152): (0.6, 0.666),
-    # 16-32 p5 nodes: mid-size trees ramp up more slowly than any latency term explains (NCCL's channel
-    # and chunk sizing); the model is optimistic there.
-    ("hyperpod-p5-all-reduce", 16, 256 * MIB): (1.3, 1.4),
-    ("hyperpod-p5-all-reduce", 32, 256 * MIB): (1.3, 1.4),
-    ("hyperpod-p5-all-reduce", 32, 512 * MIB): (1.4, 1.55),
-    ("hyperpod-p5-all-reduce", 32, 1024 * MIB): (1.15, 1.3),
-    # GB200 MNNVL (held out): 8 ranks on 2 trays through the NVLink switch trays; NCCL treats them as one node
-    # but the floor is 21 us, not 15, and NVLS ramps to its peak (485 GB/s algbw, not 549) only by 2 GiB.
-    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.5, 1.9) for k in range(6, 19)},
-    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.5, 2.0) for k in range(22, 27)},
-    **{("oci-gb200-mnnvl-8gpu", 1, 2**k): (1.15, 1.5) for k in range(27, 32)},
-    # all_to_all at 8-32 nodes, 64-512 MiB: per-peer messages of 32 KiB-2 MiB ramp up slowly, as above.
+    # GB200 MNNVL at 64 MiB: a dip between the ring's and NVLS's trends (32 MiB and 128 MiB both within 15%).
+    ("oci-gb200-mnnvl-8gpu", 1, 64 * MIB): (1.15, 1.25),
+    # all_to_all at 8-32 nodes, 64-512 MiB: per-peer messages of 32 KiB-2 MiB ramp up slowly (the issue's
+    # 15% bound is for all-reduce; these are pinned so a change that moves them shows).
     ("hyperpod-p5-all-to-all", 8, 128 * MIB): (1.15, 1.2),
     ("hyperpod-p5-all-to-all", 16, 64 * MIB): (1.15, 1.3),
     ("hyperpod-p5-all-to-all", 16, 128 * MIB): (1.15, 1.25),
@@ -63,9 +53,11 @@ KNOWN_MISSES: dict[tuple[str, int, int], tuple[float, float]] = {
 
 def _input(system: dict[str, Any], op: str, size: int, **extra: Any) -> CollectiveInput:
     s = dict(system)
+    if s.pop("mnnvl", False):
+        extra = {**MNNVL_INPUTS, **extra}
     network = s.pop("network", "infiniband")
     if network == "efa":
-        extra = {"network_latency_us": EFA_NETWORK_LATENCY_US, "peer_latency_us": EFA_PEER_LATENCY_US, **extra}
+        extra = {**EFA_INPUTS, **extra}
     elif network == "infiniband" and s["nodes"] > 1:
         extra = {"network_efficiency": IB_NETWORK_EFFICIENCY, **extra}
     return CollectiveInput(op=op, message_bytes=size, **s, **extra)

@@ -50,7 +50,8 @@ from aifab.models import (
     pool_compute,
     training_time,
 )
-from aifab.models.collectives import EFA_NETWORK_LATENCY_US, IB_NETWORK_EFFICIENCY
+from aifab.models.collectives import EFA_INPUTS, IB_NETWORK_EFFICIENCY, MNNVL_INPUTS
+from aifab.models.nccl_regions import TunerPlatform, tuner_platform
 
 from ._context import Context, Hardware, located
 from ._format import num
@@ -199,6 +200,8 @@ class CollectiveShape:
     efa: bool
     simple_only: bool
     infiniband: bool
+    mnnvl: bool = False
+    tuner: TunerPlatform | None = None
 
 
 def _model_inputs(shape: CollectiveShape) -> dict[str, bool | int | str | float | tuple[float, float, float]]:
@@ -207,8 +210,14 @@ def _model_inputs(shape: CollectiveShape) -> dict[str, bool | int | str | float 
     inputs: dict[str, bool | int | str | float | tuple[float, float, float]] = {
         "nvls": shape.nvls,
         "in_network_reduction": shape.sharp and multi,
-        "network_latency_us": EFA_NETWORK_LATENCY_US if shape.efa and multi else (0.0, 0.0, 0.0),
+        "network_latency_us": (0.0, 0.0, 0.0),
     }
+    if shape.efa and multi:
+        inputs.update(EFA_INPUTS)
+        if shape.tuner is not None:  # aws-ofi-nccl's region tuner picks the algorithm beyond two nodes
+            inputs["tuner_platform"] = shape.tuner
+    if shape.mnnvl:
+        inputs.update(MNNVL_INPUTS)
     if shape.simple_only and multi:
         inputs["protocol"] = "Simple"
     if shape.infiniband and multi:
@@ -744,6 +753,9 @@ def _gpu_collectives(
             efa=efa,
             simple_only=efa and not ll_on_efa,
             infiniband=fabric is not None and fabric.technology == "infiniband",
+            # the NVLink domain spans trays through NVLink switch trays
+            mnnvl=rack is not None and per_node > hw.per_node,
+            tuner=tuner_platform(hw.instance.name) if efa and hw.instance is not None else None,
         )
         key = ("sweep", shape)
         cached = ctx.memo.get(key)

@@ -90,7 +90,9 @@ so that figure follows NCCL's tuner structure without a measured check.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from pydantic import model_validator
@@ -104,11 +106,14 @@ from aifab.models._base import (
     require_non_negative,
     require_positive,
 )
+from aifab.models.nccl_regions import TunerPlatform, region_choice
 
 __all__ = [
+    "EFA_INPUTS",
     "EFA_NETWORK_LATENCY_US",
     "EFA_PEER_LATENCY_US",
     "IB_NETWORK_EFFICIENCY",
+    "MNNVL_INPUTS",
     "NCCL_TESTS_BINARY",
     "Algorithm",
     "Bound",
@@ -140,13 +145,46 @@ NCCL_TESTS_BINARY: dict[CollectiveOp, str] = {
 # EFA's latency per network crossing (LL, LL128, Simple) on top of NCCL's InfiniBand-calibrated hwLat
 # table, fitted to the 2 x p5.48xlarge sweep: LL to 8 B-256 KiB (69 us where NCCL's tree/LL formula
 # gives 25 us + 2 crossings), LL128 to 4-64 MiB, Simple to 128 MiB-16 GiB.
-EFA_NETWORK_LATENCY_US: tuple[float, float, float] = (22.0, 110.0, 180.0)
+EFA_NETWORK_LATENCY_US: tuple[float, float, float] = (22.0, 60.0, 180.0)
 # InfiniBand NDR: "For NDR @ 400Gbps you should see 46-48GB/s per NIC" (NCCL maintainer, NVIDIA/nccl-tests#290,
 # 2025-03-03): 47 of 50 GB/s. The CollectiveInput default (0.85) is EFA's measured p4d rate.
 IB_NETWORK_EFFICIENCY = 0.94
 # all_to_all over EFA: each remote peer's send and receive through the proxy, fitted to the 2, 8 and 32-node
 # p5 all_to_all sweeps (4 and 16 nodes held out).
 EFA_PEER_LATENCY_US = 3.0
+# Beyond two nodes aws-ofi-nccl's region tuner picks the algorithm (aifab.models.nccl_regions); what the picked
+# algorithms reach was fitted to the 4-32 node p5 all_reduce sweep (NCCL 2.28.7, aws-ofi-nccl 1.16.3):
+# a ring crossing with LL or LL128 costs EFA's LL latency, and a Simple one streams (no extra);
+EFA_RING_NETWORK_LATENCY_US: tuple[float, float, float] = (22.0, 22.0, 0.0)
+# a ring with LL128 peaks at ~280 GB/s busbw where Simple reaches ~355 (the 256 MiB-2 GiB plateaus);
+EFA_RING_LL128_EFFICIENCY = 0.83
+# a tree with LL128 reaches about half NCCL's figure (algbw ~86 GB/s at 16-32 nodes, 128-256 MiB);
+EFA_TREE_LL128_EFFICIENCY = 0.55
+# the NVLS tree reaches the network tree's rate (algbw B_net / 2 at 16-32 nodes, 4-8 GiB), and each of its
+# crossings costs ~320 us (the 512 MiB-1 GiB rows at 32 nodes).
+EFA_NVLS_TREE_NETWORK_RATIO = 1.0
+EFA_NVLS_TREE_NETWORK_LATENCY_US = 306.0
+EFA_INPUTS: Mapping[str, float | tuple[float, float, float]] = MappingProxyType(
+    {
+        "network_latency_us": EFA_NETWORK_LATENCY_US,
+        "peer_latency_us": EFA_PEER_LATENCY_US,
+        "ring_network_latency_us": EFA_RING_NETWORK_LATENCY_US,
+        "ring_ll128_efficiency": EFA_RING_LL128_EFFICIENCY,
+        "tree_ll128_efficiency": EFA_TREE_LL128_EFFICIENCY,
+        "nvls_tree_network_ratio": EFA_NVLS_TREE_NETWORK_RATIO,
+        "nvls_tree_network_latency_us": EFA_NVLS_TREE_NETWORK_LATENCY_US,
+    }
+)
+"""Every CollectiveInput field EFA sets (fitted to published p5 sweeps): ``CollectiveInput(**EFA_INPUTS, ...)``."""
+
+# An NVLink domain that spans trays (GB200 / GB300 NVL72, "MNNVL") reaches its peers through NVLink switch trays:
+# fitted to the OCI GB200 sweep of 8 ranks on 2 trays (NCCL 2.26.6): each NVLink hop costs 0.5 us more (the 21 us
+# floor, not 15), NVLS starts 110 us in (NCCL's 23 us puts it ahead of the ring from 4 MiB, the sweep from 256 MiB)
+# and peaks at 0.54 of the link (busbw ~847 GB/s at 32 GiB, not 960).
+MNNVL_INPUTS: Mapping[str, float] = MappingProxyType(
+    {"nvlink_hop_extra_us": 0.5, "nvls_latency_us": 110.0, "nvls_efficiency": 0.54}
+)
+"""Every CollectiveInput field a multi-tray NVLink domain sets: ``CollectiveInput(**MNNVL_INPUTS, ...)``."""
 
 _GIB = 2**30
 _PROTOCOLS: tuple[Protocol, ...] = ("LL", "LL128", "Simple")
@@ -155,7 +193,6 @@ _P = {"LL": 0, "LL128": 1, "Simple": 2}
 _BASE_LAT = {"ring": (6.6, 14.0, 8.4), "tree": (6.8, 14.0, 0.0)}
 _NVLINK_LAT = {"ring": (0.6, 1.9, 3.4), "tree": (0.6, 1.25, 28.0)}
 _NET_LAT = {"ring": (2.7, 4.0, 14.0), "tree": (5.0, 8.5, 28.0)}
-_NVLS_NVLINK_LAT = 23.0
 _NVLS_NET_LAT = 18.0
 _NVLS_TREE_NET_LAT = 14.0
 _COLLNET_NVLINK_LAT = 3.7
@@ -174,7 +211,6 @@ _TREE_CORRECTION = (
 # LL busbw caps (llMaxBws, Ampere/Hopper on one node; Intel hosts on 2 and more nodes)
 _LL_MAX_BUSBW = (87.7, 39.0, 20.4)
 _TREE_EFF = 0.92
-_NVLS_RATIO = 5.0 / 6.0
 _COLLNET_EFF = 0.85
 
 
@@ -225,6 +261,14 @@ class CollectiveInput(FrozenModel):
     nvlink_efficiency: float = 0.82
     nvls_efficiency: float = 0.61
     network_efficiency: float = 0.85
+    ring_network_latency_us: tuple[float, float, float] | None = None
+    ring_ll128_efficiency: float = 0.92
+    tree_ll128_efficiency: float = 120 / 128
+    nvls_tree_network_latency_us: float | None = None
+    nvls_tree_network_ratio: float = 5.0 / 6.0
+    nvlink_hop_extra_us: float = 0.0
+    nvls_latency_us: float = 23.0
+    tuner_platform: TunerPlatform | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CollectiveInput:
@@ -247,6 +291,15 @@ class CollectiveInput(FrozenModel):
         require_fraction("nvlink_efficiency", self.nvlink_efficiency)
         require_fraction("nvls_efficiency", self.nvls_efficiency)
         require_fraction("network_efficiency", self.network_efficiency)
+        for value in self.ring_network_latency_us or ():
+            require_non_negative("ring_network_latency_us", value)
+        require_fraction("ring_ll128_efficiency", self.ring_ll128_efficiency)
+        require_fraction("tree_ll128_efficiency", self.tree_ll128_efficiency)
+        if self.nvls_tree_network_latency_us is not None:
+            require_non_negative("nvls_tree_network_latency_us", self.nvls_tree_network_latency_us)
+        require_fraction("nvls_tree_network_ratio", self.nvls_tree_network_ratio)
+        require_non_negative("nvlink_hop_extra_us", self.nvlink_hop_extra_us)
+        require_non_negative("nvls_latency_us", self.nvls_latency_us)
         candidates = _candidates(self)
         if self.algorithm is not None and (self.algorithm, self.protocol) not in candidates:
             can = sorted(f"{a}/{p}" for a, p in candidates if p is not None)
@@ -342,23 +395,24 @@ def _options(inp: CollectiveInput) -> list[_Option]:
                 quarter = multi or inp.op in ("all_reduce", "reduce")
                 busbw = min(busbw * (0.25 if quarter else 1 / 3), ll_cap)
             elif proto == "LL128":
-                busbw *= 0.7 if g < 2 else 0.92
+                busbw *= 0.7 if g < 2 else inp.ring_ll128_efficiency
             algbw = busbw / factor
             if inp.op in ("broadcast", "reduce"):
                 hop = (_NET_LAT if multi else _NVLINK_LAT)["tree" if proto == "Simple" else "ring"][k]
+                hop += 0.0 if multi else inp.nvlink_hop_extra_us
                 lat = _BASE_LAT["ring"][k] + n * hop
             else:
                 steps, net_steps = (
                     (2 * (n - 1), 2 * nodes if multi else 0) if inp.op == "all_reduce" else (n - 1, nodes - 1)
                 )
-                intra = _NVLINK_LAT["ring"][k]
+                intra = _NVLINK_LAT["ring"][k] + inp.nvlink_hop_extra_us
                 if multi:
                     intra = max(intra, _NET_OVERHEAD_US * (3 if proto == "Simple" else 1))
-                lat = (
-                    _BASE_LAT["ring"][k]
-                    + (steps - net_steps) * intra
-                    + net_steps * net_hop(_NET_LAT["ring"][k], proto, 0.0 if proto == "Simple" else 1.0)
-                )
+                if inp.ring_network_latency_us is not None:
+                    crossing = _NET_LAT["ring"][k] + inp.ring_network_latency_us[k]
+                else:
+                    crossing = net_hop(_NET_LAT["ring"][k], proto, 0.0 if proto == "Simple" else 1.0)
+                lat = _BASE_LAT["ring"][k] + (steps - net_steps) * intra + net_steps * crossing
                 if multi and inp.op == "all_reduce" and proto == "Simple" and inp.message_bytes >= _PLATEAU_BYTES * n:
                     lat *= _RING_PLATEAU
         elif algo == "tree":
@@ -366,24 +420,28 @@ def _options(inp: CollectiveInput) -> list[_Option]:
             if proto == "LL":
                 algbw = min(algbw / 3.8, ll_cap / 2)
             elif proto == "LL128":
-                algbw *= 120 / 128
+                algbw *= inp.tree_ll128_efficiency
             log_size = _log2i(inp.message_bytes >> 6)
             if log_size < len(_TREE_CORRECTION[k]):
                 algbw *= _TREE_CORRECTION[k][log_size]
-            lat = _BASE_LAT["tree"][k] + 2 * (
-                (g - 1) * _NVLINK_LAT["tree"][k] + _log2i(nodes) * net_hop(_NET_LAT["tree"][k], proto)
-            )
+            nvlink_hop = _NVLINK_LAT["tree"][k] + inp.nvlink_hop_extra_us
+            network_hops = _log2i(nodes) * net_hop(_NET_LAT["tree"][k], proto)
+            lat = _BASE_LAT["tree"][k] + 2 * ((g - 1) * nvlink_hop + network_hops)
         elif algo == "nvls":
             algbw, bound = inp.nvlink_gbs_per_direction * inp.nvls_efficiency, "nvlink"
-            lat = _NVLS_NVLINK_LAT
+            lat = inp.nvls_latency_us
         elif algo == "nvls_tree":
             net_tree = b_net if nodes == 2 else b_net / 2
-            algbw, bound = pick(inp.nvlink_gbs_per_direction * inp.nvls_efficiency, _NVLS_RATIO * net_tree)
-            lat = _NVLS_NVLINK_LAT + 2 * _log2i(nodes) * net_hop(_NVLS_TREE_NET_LAT, proto)
+            algbw, bound = pick(
+                inp.nvlink_gbs_per_direction * inp.nvls_efficiency, inp.nvls_tree_network_ratio * net_tree
+            )
+            extra = inp.nvls_tree_network_latency_us if nodes > 2 else None
+            crossing = net_hop(_NVLS_TREE_NET_LAT, proto) if extra is None else _NVLS_TREE_NET_LAT + extra
+            lat = inp.nvls_latency_us + 2 * _log2i(nodes) * crossing
         elif algo == "collnet":
             if inp.nvls and g > 1:  # NCCL's NVLS algorithm across nodes: NVLink SHARP inside, SHARP outside
                 intra_bw = inp.nvlink_gbs_per_direction * inp.nvls_efficiency
-                lat = _NVLS_NVLINK_LAT + net_hop(_NVLS_NET_LAT, proto)
+                lat = inp.nvls_latency_us + net_hop(_NVLS_NET_LAT, proto)
             else:  # CollNet Direct: reduce-scatter and all-gather over NVLink, each GPU to its NIC
                 intra_bw = nv * g / (2 * (g - 1)) if g > 1 else math.inf
                 lat = 2 * (min(1, g - 1) * _COLLNET_NVLINK_LAT + (g - 1) * _COLLNET_ARITY_LAT)
@@ -395,7 +453,7 @@ def _options(inp: CollectiveInput) -> list[_Option]:
             inter_t = (n - g) / n / nic_gpu if multi else 0.0
             bound = "network" if inter_t > intra_t else "nvlink"
             algbw = 1 / max(intra_t, inter_t)
-            lat = _BASE_LAT["ring"][2] + _NVLINK_LAT["ring"][2]
+            lat = _BASE_LAT["ring"][2] + _NVLINK_LAT["ring"][2] + inp.nvlink_hop_extra_us
             if multi:
                 lat += net_hop(_NET_LAT["ring"][2], proto) + (n - g) * inp.peer_latency_us
         opts.append(_Option(algorithm=algo, protocol=proto, algbw_gbs=algbw, latency_us=lat, bound=bound))
@@ -415,11 +473,18 @@ def expected_collective(inp: CollectiveInput) -> CollectiveResult:
     """
     ranks = inp.nodes * inp.gpus_per_node
     factor = busbw_factor(inp.op, ranks)
+    algorithm, protocol = inp.algorithm, inp.protocol
+    if algorithm is None and protocol is None and inp.tuner_platform is not None:
+        # beyond two nodes on P5-class EFA, aws-ofi-nccl's tuner plugin picks, not NCCL's cost model
+        platform, size, g = inp.tuner_platform, inp.message_bytes, inp.gpus_per_node
+        chosen = region_choice(platform, inp.op, size, nodes=inp.nodes, gpus_per_node=g, nvls=inp.nvls)
+        if chosen is not None and chosen in _candidates(inp):
+            algorithm, protocol = chosen
     best: tuple[float, _Option] | None = None
     for o in _options(inp):
-        if inp.algorithm is not None and o.algorithm != inp.algorithm:
+        if algorithm is not None and o.algorithm != algorithm:
             continue
-        if inp.protocol is not None and o.protocol != inp.protocol:
+        if protocol is not None and o.protocol != protocol:
             continue
         t = o.latency_us + inp.message_bytes / o.algbw_gbs / 1e3
         if best is None or t < best[0]:
