@@ -223,6 +223,14 @@ def test_sweep_with_custom_range() -> None:
         ({"network_efficiency": 0}, "network_efficiency"),
         ({"network_latency_us": (0, -1, 0)}, "network_latency_us"),
         ({"peer_latency_us": -1}, "peer_latency_us"),
+        ({"ring_network_latency_us": (22, -1, 0)}, "ring_network_latency_us"),
+        ({"ring_ll128_efficiency": 1.5}, "ring_ll128_efficiency"),
+        ({"tree_ll128_efficiency": 0}, "tree_ll128_efficiency"),
+        ({"nvls_tree_network_latency_us": -3}, "nvls_tree_network_latency_us"),
+        ({"nvls_tree_network_ratio": 2}, "nvls_tree_network_ratio"),
+        ({"nvlink_hop_extra_us": -0.5}, "nvlink_hop_extra_us"),
+        ({"nvls_latency_us": -1}, "nvls_latency_us"),
+        ({"tuner_platform": "p6"}, "tuner_platform"),
         ({"op": "alltoallv"}, "op"),
         ({"algorithm": "nvls"}, "algorithm"),  # no NVLS without nvls=True
         ({"algorithm": "tree"}, "algorithm"),  # no tree on one node

@@ -14,6 +14,7 @@ import yaml
 
 from aifab.capacity import DesignEstimate, PoolEstimate, estimate_design
 from aifab.design.loader import load_design
+from aifab.models.collectives import MNNVL_INPUTS
 
 SMALL = Path(__file__).resolve().parents[1] / "capacity" / "fixtures" / "small.yaml"
 GIB = 2**30
@@ -65,6 +66,24 @@ def test_rack_scale_trays_share_one_nvlink_domain() -> None:
     assert "over 576 ranks" in pool.explain["allreduce_busbw_gbs_1gib"]
     assert "72 rails x NIC" in pool.explain["allreduce_busbw_gbs_1gib"]
     assert any("72 GPUs per NVLink domain" in n and "8 domain(s)" in n for n in pool.notes)
+    # the domain spans trays: the multi-tray NVLink values (fitted to OCI's GB200 sweep) apply
+    assert pool.collective_inputs["nvls_latency_us"] == MNNVL_INPUTS["nvls_latency_us"]
+    assert "through NVLink switch trays" in pool.explain["allreduce_busbw_gbs_1gib"]
+
+
+def test_efa_p5_pool_beyond_two_nodes_runs_what_aws_ofi_nccl_picks(tmp_path: Path) -> None:
+    # 16 x p5.48xlarge: the plugin's regions (v1.16.3) put 1 GiB on 128 ranks in the ring/LL128 region, where
+    # the HyperPod sweep shows its ~270 GB/s plateau (269.23 GB/s busbw, 2025-10-14)
+    cloud = _estimate(tmp_path, cloud={"node_count": 16}).pool("cloud")
+    assert cloud.collective_inputs["tuner_platform"] == "p5"
+    at_1gib = next(p for p in cloud.allreduce if p.message_bytes == GIB)
+    assert (at_1gib.algorithm, at_1gib.protocol) == ("ring", "LL128")
+    assert "aws-ofi-nccl's region tuner" in cloud.explain["allreduce_busbw_gbs_1gib"]
+    one = cloud.expected.allreduce_busbw_gbs_1gib
+    assert one is not None and one / 269.23 == pytest.approx(1.0, abs=0.15)
+    # two nodes: NCCL's own tuner decides, and the text says so
+    two = _estimate(tmp_path).pool("cloud")
+    assert "NCCL's fastest algorithm" in two.explain["allreduce_busbw_gbs_1gib"]
 
 
 def test_one_node_without_fabric_keeps_its_nvlink_figure(tmp_path: Path) -> None:

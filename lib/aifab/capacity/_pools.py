@@ -773,10 +773,14 @@ def _gpu_collectives(
         wire = f"{link} {num(scale_up)} GB/s x {num(nv_eff)}"
         if nodes > 1 and nic is not None:
             wire += f", {per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription"
+        picker = "NCCL's fastest algorithm by its tuner"
+        if "tuner_platform" in model_inputs and nodes > 2:
+            picker = f"the algorithm aws-ofi-nccl's region tuner picks on {shape.tuner} beyond two nodes"
         explain["allreduce_busbw_gbs_1gib"] = (
-            f"all-reduce of 1 GiB over {nodes * per_node:,} ranks, NCCL's fastest algorithm by its tuner: "
+            f"all-reduce of 1 GiB over {nodes * per_node:,} ranks, {picker}: "
             f"{one.algorithm} / "
             f"{one.protocol} (links {wire}{', NVLink SHARP' if shape.nvls else ''}"
+            f"{', through NVLink switch trays' if shape.mnnvl else ''}"
             f"{', SHARP in the switches' if shape.sharp else ''}{', EFA latencies' if shape.efa else ''}"
             f"{', Simple protocol only (EFA before P5)' if shape.simple_only else ''}): "
             f"peak busbw {num(one.peak_busbw_gbs)} GB/s, latency {num(one.latency_us)} us + "

@@ -68,7 +68,8 @@ class AllReducePoint(_Result):
     """Expected nccl-tests all_reduce line for one message size across the whole pool.
 
     ``algorithm`` and ``protocol`` are the NCCL algorithm (ring, tree, nvls, nvls_tree, collnet) and protocol
-    (LL, LL128, Simple) the figure assumes: the fastest by NCCL's tuner (:mod:`aifab.models.collectives`).
+    (LL, LL128, Simple) the figure assumes: the fastest by NCCL's tuner, or on P5-class EFA beyond two nodes
+    what aws-ofi-nccl's region tuner picks (:mod:`aifab.models.collectives`).
     """
 
     message_bytes: int

@@ -18,7 +18,9 @@ Operation names are snake_case; the nccl-tests binaries are ``NCCL_TESTS_BINARY[
 
 Model: NCCL's own tuner (``src/graph/tuning.cc``, NVIDIA/nccl commit b6475625): every algorithm and
 protocol NCCL could run gets ``t = latency + S / algbw``, and the fastest is the expected figure, as NCCL
-picks it (unless ``algorithm`` / ``protocol`` force one, like ``NCCL_ALGO`` / ``NCCL_PROTO``).
+picks it (unless ``algorithm`` / ``protocol`` force one, like ``NCCL_ALGO`` / ``NCCL_PROTO``). On AWS
+P5-class instances (``tuner_platform``) beyond two nodes, aws-ofi-nccl's tuner plugin picks instead, from
+the (size, ranks) regions AWS measured (``aifab.models.nccl_regions``), and the figure is that choice's time.
 
 Bandwidths (GB/s). ``B_nv = nvlink_gbs_per_direction x nvlink_efficiency`` (ring busbw inside a node);
 ``B_net = gpus_per_node x nic_gbps_per_gpu / 8 x network_efficiency / fabric_oversubscription`` (a node's
@@ -31,8 +33,8 @@ rate, NCCL's ``busBw = nChannels x bwInter``).
   the chain inside a node sends S up and S down (NCCL's ``busBw x .92`` and ratio ``.5``); across 2
   nodes the double binary tree moves S each way per node, across more nodes 2S.
 * ``nvls`` (all_reduce, one node, ``nvls``): algbw ``nvlink_gbs_per_direction x nvls_efficiency``.
-* ``nvls_tree`` (all_reduce, several nodes, ``nvls``): ``min(NVLS algbw, 5/6 x network tree algbw)``;
-  5/6 is NCCL's NVLS bus-to-algorithm ratio.
+* ``nvls_tree`` (all_reduce, several nodes, ``nvls``): ``min(NVLS algbw, r x network tree algbw)``;
+  ``r = nvls_tree_network_ratio``, NCCL's NVLS bus-to-algorithm ratio 5/6 by default.
 * ``collnet`` (all_reduce, several nodes, SHARP ``in_network_reduction``): the switches reduce, so each
   node sends S and receives S once: algbw ``min(intra, B_net) x 0.85`` (NCCL's Hopper CollNet factor);
   intra = the NVLS algbw with ``nvls`` (NCCL's NVLS algorithm across nodes), else CollNet Direct's
@@ -41,13 +43,17 @@ rate, NCCL's ``busBw = nChannels x bwInter``).
   (``nic_gbps_per_gpu / 8 x network_efficiency / fabric_oversubscription``); the slower path sets algbw.
 * Protocols (ring and tree): LL carries 8 bytes of data per 16 (NCCL: ring busbw x 1/4 for all_reduce,
   reduce or several nodes, else 1/3; tree x 1/3.8; capped at 87.7 GB/s busbw on one node, 39.0 on two,
-  20.4 beyond); LL128 x 0.92 (ring; 0.7 with one GPU per node) or x 120/128 (tree); Simple x 1.
+  20.4 beyond); LL128 x ``ring_ll128_efficiency`` (NCCL's 0.92; 0.7 with one GPU per node) or x
+  ``tree_ll128_efficiency`` (NCCL's 120/128); Simple x 1.
 
 Latencies (us), NCCL's ``baseLat`` + ``hwLat`` tables (LL / LL128 / Simple)::
 
     ring  base 6.6 / 14.0 / 8.4   NVLink hop 0.6 / 1.9 / 3.4    network hop 2.7 / 4.0 / 14.0
     tree  base 6.8 / 14.0 / 0     NVLink hop 0.6 / 1.25 / 28    network hop 5.0 / 8.5 / 28
-    nvls / nvls_tree (Simple): NVLink 23; network 18 / 14.  collnet (Simple): NVLink 3.7, network 31.
+    nvls / nvls_tree (Simple): NVLink 23 (nvls_latency_us); network 18 / 14.  collnet: NVLink 3.7, network 31.
+
+Every NVLink hop costs ``nvlink_hop_extra_us`` more (0 on a baseboard NVSwitch; an NVLink domain that spans
+trays goes through NVLink switch trays, ``MNNVL_INPUTS``).
 
 * ring all_reduce, all_gather, reduce_scatter: ``base + (steps - net_steps) x nvlink_hop + net_steps x
   net_hop``; steps ``2(n-1)`` (all_reduce, ``2 x nodes`` across the network) or ``n-1`` (``nodes-1``);
@@ -64,8 +70,10 @@ Latencies (us), NCCL's ``baseLat`` + ``hwLat`` tables (LL / LL128 / Simple)::
   128-byte ordered delivery; aws/aws-ofi-nccl#280 lifts it on P5, 2023-09-29): pass ``protocol="Simple"``.
 * ``net_hop`` adds the network's own latency per crossing (NCCL's ``latencyInter``),
   ``network_latency_us[protocol]``. NCCL's tables describe InfiniBand, so it defaults to 0; EFA's is
-  fitted (``EFA_NETWORK_LATENCY_US``). A Simple ring crossing gets none: its chunks stream through the
-  proxy back to back, and the p5 rings at 4-32 nodes (4-8 GiB) show NCCL's own intercept.
+  fitted (``EFA_NETWORK_LATENCY_US``). A ring crossing adds ``ring_network_latency_us`` where given, else
+  the same except Simple (none: its chunks stream through the proxy back to back, and the p5 rings at
+  4-32 nodes, 4-8 GiB, show NCCL's own intercept). An NVLS-tree crossing beyond two nodes adds
+  ``nvls_tree_network_latency_us`` where given. ``EFA_INPUTS`` holds every EFA value.
 
 Calibration (each figure's source and date is beside it in ``tests/models/data/nccl_tests_sweeps.yaml``):
 
@@ -73,18 +81,22 @@ Calibration (each figure's source and date is beside it in ``tests/models/data/n
 * ``nvls_efficiency=0.61``: NVLS all_reduce algbw ~275 GB/s on 8 H100 (busbw ~480; same thread).
 * ``network_efficiency=0.85``: 340 of 400 Gb/s effective all-reduce on p4d EFA (stas00/ml-engineering);
   ``IB_NETWORK_EFFICIENCY=0.94`` for InfiniBand NDR, 46-48 of 50 GB/s per NIC (NVIDIA/nccl-tests#290).
-* ``EFA_NETWORK_LATENCY_US=(22, 110, 180)``: LL from the 2 x p5.48xlarge all_reduce sweep at 8 B-8 KiB
+* ``EFA_NETWORK_LATENCY_US=(22, 60, 180)``: LL from the 2 x p5.48xlarge all_reduce sweep at 8 B-8 KiB
   (aws-samples/awsome-distributed-training, 2024-04-19), LL128 and Simple chosen over that sweep and the
-  2-32 node p5 HyperPod sweep (2025-10-14) together. ``EFA_PEER_LATENCY_US=3``: the 2, 8 and 32-node
-  p5 all_to_all sweeps. Held out: the 2 x p4de sweep, 2 x H100 and 2 x A100 on OCI RoCE, a GB200 NVLink
-  domain of 8, the 4 and 16-node all_to_all, and the single figures (NVLS and ring on 8 H100, 8 x p5 NVLS
-  tree, 2-node InfiniBand NVLS tree latency, multi-node InfiniBand ring busbw from GTC 2024).
+  2-32 node p5 HyperPod sweep (2025-10-14, NCCL 2.28.7 with aws-ofi-nccl 1.16.3's tuner) together; the
+  other ``EFA_INPUTS`` (ring crossings, LL128 efficiencies, NVLS tree) over the 4-32 node rows of that
+  sweep, with the plugin's choices. ``EFA_PEER_LATENCY_US=3``: the 2, 8 and 32-node p5 all_to_all sweeps.
+  ``MNNVL_INPUTS``: the OCI GB200 sweep of 8 ranks on 2 trays (2025-05-28). Held out: the 2 x p4de sweep,
+  2 x H100 and 2 x A100 on OCI RoCE, the 4 and 16-node all_to_all, and the single figures (NVLS and ring
+  on 8 H100, 8 x p5 NVLS tree, 2-node InfiniBand NVLS tree latency, multi-node InfiniBand ring busbw from
+  GTC 2024).
 
 Limits: NCCL also sizes channels and threads per message, which this envelope leaves out, so mid-size
-(1-256 MiB) figures are the least exact, most at 16 and more nodes; an NVLink domain spanning trays
-(GB200 MNNVL) is up to 1.9x slower than this one-node model below 2 GiB; NVLS for all_gather /
-reduce_scatter and CollNet Chain are not modelled; no published sweep was found for SHARP (collnet),
-so that figure follows NCCL's tuner structure without a measured check.
+(1-64 MiB) figures are the least exact; the multi-tray NVLink values come from one 8-rank sweep (a 72-GPU
+NVL72 domain is unmeasured here); NVLS for all_gather / reduce_scatter and CollNet Chain are not
+modelled; the plugin's regions are ported for all-reduce on 8-GPU P5 / P5e / P5en nodes only; no
+published sweep was found for SHARP (collnet), so that figure follows NCCL's tuner structure without a
+measured check.
 """
 
 from __future__ import annotations
