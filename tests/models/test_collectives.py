@@ -230,6 +230,7 @@ def test_sweep_with_custom_range() -> None:
         ({"nvls_tree_network_ratio": 2}, "nvls_tree_network_ratio"),
         ({"nvlink_hop_extra_us": -0.5}, "nvlink_hop_extra_us"),
         ({"nvls_latency_us": -1}, "nvls_latency_us"),
+        ({"nvls_latency_per_rank_us": -1}, "nvls_latency_per_rank_us"),
         ({"tuner_platform": "p6"}, "tuner_platform"),
         ({"op": "alltoallv"}, "op"),
         ({"algorithm": "nvls"}, "algorithm"),  # no NVLS without nvls=True

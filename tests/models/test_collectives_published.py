@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from aifab.models.collectives import (
+    BLACKWELL_NVLS_EFFICIENCY,
     EFA_INPUTS,
     IB_NETWORK_EFFICIENCY,
     MNNVL_INPUTS,
@@ -55,6 +56,8 @@ def _input(system: dict[str, Any], op: str, size: int, **extra: Any) -> Collecti
     s = dict(system)
     if s.pop("mnnvl", False):
         extra = {**MNNVL_INPUTS, **extra}
+    if s.pop("blackwell", False):
+        extra = {"nvls_efficiency": BLACKWELL_NVLS_EFFICIENCY, **extra}
     network = s.pop("network", "infiniband")
     if network == "efa":
         extra = {**EFA_INPUTS, **extra}

@@ -50,7 +50,7 @@ from aifab.models import (
     pool_compute,
     training_time,
 )
-from aifab.models.collectives import EFA_INPUTS, IB_NETWORK_EFFICIENCY, MNNVL_INPUTS
+from aifab.models.collectives import BLACKWELL_NVLS_EFFICIENCY, EFA_INPUTS, IB_NETWORK_EFFICIENCY, MNNVL_INPUTS
 from aifab.models.nccl_regions import TunerPlatform, tuner_platform
 
 from ._context import Context, Hardware, located
@@ -202,6 +202,7 @@ class CollectiveShape:
     infiniband: bool
     mnnvl: bool = False
     tuner: TunerPlatform | None = None
+    blackwell: bool = False
 
 
 def _model_inputs(shape: CollectiveShape) -> dict[str, bool | int | str | float | tuple[float, float, float]]:
@@ -216,6 +217,8 @@ def _model_inputs(shape: CollectiveShape) -> dict[str, bool | int | str | float 
         inputs.update(EFA_INPUTS)
         if shape.tuner is not None:  # aws-ofi-nccl's region tuner picks the algorithm beyond two nodes
             inputs["tuner_platform"] = shape.tuner
+    if shape.nvls and shape.blackwell:
+        inputs["nvls_efficiency"] = BLACKWELL_NVLS_EFFICIENCY
     if shape.mnnvl:
         inputs.update(MNNVL_INPUTS)
     if shape.simple_only and multi:
@@ -755,6 +758,7 @@ def _gpu_collectives(
             infiniband=fabric is not None and fabric.technology == "infiniband",
             # the NVLink domain spans trays through NVLink switch trays
             mnnvl=rack is not None and per_node > hw.per_node,
+            blackwell=link == "nvlink5",
             tuner=tuner_platform(hw.instance.name) if efa and hw.instance is not None else None,
         )
         key = ("sweep", shape)

@@ -78,7 +78,8 @@ trays goes through NVLink switch trays, ``MNNVL_INPUTS``).
 Calibration (each figure's source and date is beside it in ``tests/models/data/nccl_tests_sweeps.yaml``):
 
 * ``nvlink_efficiency=0.82``: 370 of 450 GB/s ring busbw on H100 (NVIDIA/nccl-tests#212, 2024-05-06).
-* ``nvls_efficiency=0.61``: NVLS all_reduce algbw ~275 GB/s on 8 H100 (busbw ~480; same thread).
+* ``nvls_efficiency=0.61``: NVLS all_reduce algbw ~275 GB/s on 8 H100 (busbw ~480; same thread);
+  Blackwell ``BLACKWELL_NVLS_EFFICIENCY`` = that x NCCL's own Blackwell / Hopper ratio, 0.74 / 0.85.
 * ``network_efficiency=0.85``: 340 of 400 Gb/s effective all-reduce on p4d EFA (stas00/ml-engineering);
   ``IB_NETWORK_EFFICIENCY=0.94`` for InfiniBand NDR, 46-48 of 50 GB/s per NIC (NVIDIA/nccl-tests#290).
 * ``EFA_NETWORK_LATENCY_US=(22, 60, 180)``: LL from the 2 x p5.48xlarge all_reduce sweep at 8 B-8 KiB
@@ -121,6 +122,7 @@ from aifab.models._base import (
 from aifab.models.nccl_regions import TunerPlatform, region_choice
 
 __all__ = [
+    "BLACKWELL_NVLS_EFFICIENCY",
     "EFA_INPUTS",
     "EFA_NETWORK_LATENCY_US",
     "EFA_PEER_LATENCY_US",
@@ -189,12 +191,17 @@ EFA_INPUTS: Mapping[str, float | tuple[float, float, float]] = MappingProxyType(
 )
 """Every CollectiveInput field EFA sets (fitted to published p5 sweeps): ``CollectiveInput(**EFA_INPUTS, ...)``."""
 
-# An NVLink domain that spans trays (GB200 / GB300 NVL72, "MNNVL") reaches its peers through NVLink switch trays:
-# fitted to the OCI GB200 sweep of 8 ranks on 2 trays (NCCL 2.26.6): each NVLink hop costs 0.5 us more (the 21 us
-# floor, not 15), NVLS starts 110 us in (NCCL's 23 us puts it ahead of the ring from 4 MiB, the sweep from 256 MiB)
-# and peaks at 0.54 of the link (busbw ~847 GB/s at 32 GiB, not 960).
+# NVLS on Blackwell (NVLink 5): NCCL's own nvlsEfficiency drops from 0.85 (Hopper) to 0.74 (Blackwell)
+# (src/graph/tuning.cc): the switches' reduction rate did not double with the links. The Hopper figure fitted
+# here scaled by that ratio; the OCI GB200 sweep (busbw ~847 GB/s at 32 GiB on 8 ranks) holds it.
+BLACKWELL_NVLS_EFFICIENCY = 0.61 * 0.74 / 0.85
+# An NVLink domain that spans trays (GB200 / GB300 NVL72, "MNNVL") reaches its peers through NVLink switch trays.
+# Each NVLink hop costs 0.5 us more (OCI's 8 ranks on 2 trays, NCCL 2.26.6: a 21 us floor, not 15), and NVLS
+# starts late, later the more ranks it synchronises: ~110 us on 8 ranks (NCCL's 23 us puts it ahead of the ring
+# from 4 MiB, that sweep from 256 MiB) and ~540 us on a full 72-GPU rack (CoreWeave's NVL72 run: busbw 586 GB/s
+# at 512 MiB, 839 at 4 GiB), a line through both: 56 us + 6.7 us per rank.
 MNNVL_INPUTS: Mapping[str, float] = MappingProxyType(
-    {"nvlink_hop_extra_us": 0.5, "nvls_latency_us": 110.0, "nvls_efficiency": 0.54}
+    {"nvlink_hop_extra_us": 0.5, "nvls_latency_us": 56.0, "nvls_latency_per_rank_us": 6.7}
 )
 """Every CollectiveInput field a multi-tray NVLink domain sets: ``CollectiveInput(**MNNVL_INPUTS, ...)``."""
 
@@ -280,6 +287,7 @@ class CollectiveInput(FrozenModel):
     nvls_tree_network_ratio: float = 5.0 / 6.0
     nvlink_hop_extra_us: float = 0.0
     nvls_latency_us: float = 23.0
+    nvls_latency_per_rank_us: float = 0.0
     tuner_platform: TunerPlatform | None = None
 
     @model_validator(mode="after")
@@ -312,6 +320,7 @@ class CollectiveInput(FrozenModel):
         require_fraction("nvls_tree_network_ratio", self.nvls_tree_network_ratio)
         require_non_negative("nvlink_hop_extra_us", self.nvlink_hop_extra_us)
         require_non_negative("nvls_latency_us", self.nvls_latency_us)
+        require_non_negative("nvls_latency_per_rank_us", self.nvls_latency_per_rank_us)
         candidates = _candidates(self)
         if self.algorithm is not None and (self.algorithm, self.protocol) not in candidates:
             can = sorted(f"{a}/{p}" for a, p in candidates if p is not None)
@@ -390,6 +399,8 @@ def _options(inp: CollectiveInput) -> list[_Option]:
     # One GPU per node has no NVLink peer: the NIC alone bounds it.
     nv = b_nv if g > 1 else math.inf
     ll_cap = _LL_MAX_BUSBW[min(nodes, 3) - 1]
+    # NVLS synchronises every rank of the NVLink domain on each step
+    nvls_lat = inp.nvls_latency_us + inp.nvls_latency_per_rank_us * g
 
     def net_hop(base_us: float, p: Protocol, scale: float = 1.0) -> float:
         return base_us + inp.network_latency_us[_P[p]] * scale
@@ -441,7 +452,7 @@ def _options(inp: CollectiveInput) -> list[_Option]:
             lat = _BASE_LAT["tree"][k] + 2 * ((g - 1) * nvlink_hop + network_hops)
         elif algo == "nvls":
             algbw, bound = inp.nvlink_gbs_per_direction * inp.nvls_efficiency, "nvlink"
-            lat = inp.nvls_latency_us
+            lat = nvls_lat
         elif algo == "nvls_tree":
             net_tree = b_net if nodes == 2 else b_net / 2
             algbw, bound = pick(
@@ -449,11 +460,11 @@ def _options(inp: CollectiveInput) -> list[_Option]:
             )
             extra = inp.nvls_tree_network_latency_us if nodes > 2 else None
             crossing = net_hop(_NVLS_TREE_NET_LAT, proto) if extra is None else _NVLS_TREE_NET_LAT + extra
-            lat = inp.nvls_latency_us + 2 * _log2i(nodes) * crossing
+            lat = nvls_lat + 2 * _log2i(nodes) * crossing
         elif algo == "collnet":
             if inp.nvls and g > 1:  # NCCL's NVLS algorithm across nodes: NVLink SHARP inside, SHARP outside
                 intra_bw = inp.nvlink_gbs_per_direction * inp.nvls_efficiency
-                lat = inp.nvls_latency_us + net_hop(_NVLS_NET_LAT, proto)
+                lat = nvls_lat + net_hop(_NVLS_NET_LAT, proto)
             else:  # CollNet Direct: reduce-scatter and all-gather over NVLink, each GPU to its NIC
                 intra_bw = nv * g / (2 * (g - 1)) if g > 1 else math.inf
                 lat = 2 * (min(1, g - 1) * _COLLNET_NVLINK_LAT + (g - 1) * _COLLNET_ARITY_LAT)
