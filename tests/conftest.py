@@ -27,12 +27,20 @@ def reference_stacks() -> list[Path]:
     return sorted(p.parent for p in STACKS.glob("*/Pulumi.yaml"))
 
 
-# The one capacity finding a reference architecture is allowed to carry, each with why. The GovCloud price of
+# The capacity findings a reference architecture is allowed to carry, each with why. The GovCloud price of
 # m7i.24xlarge in stacks/us-inference-platform/catalogue.yaml comes from the newest public table we can cite
 # offline (Karpenter's, generated 2025-01-20); the price-age check is right to say it is stale, and the
 # warning stays visible in every report until someone refreshes it from the AWS Pricing API.
 ACCEPTED_REFERENCE_FINDINGS: dict[str, set[tuple[str, str]]] = {
     "us-inference-platform": {("capacity-price-stale", "system-gov")},
+    # Stockholm and London prices come from Apache Libcloud 3.9.1's pricing table (2025-03-02), the newest
+    # dated figures for those regions we can cite offline; the p5.48xlarge one also predates June 2025's cut.
+    "eu-sovereign-inference": {("capacity-price-stale", "system-exp"), ("capacity-price-stale", "system")},
+    "uk-sovereign-training": {
+        ("capacity-price-stale", "explore"),
+        ("capacity-price-stale", "system-exp"),
+        ("capacity-price-stale", "data-prep"),
+    },
 }
 
 

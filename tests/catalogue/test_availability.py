@@ -30,7 +30,8 @@ def test_a_pool_in_a_region_that_does_not_offer_its_type_is_an_error() -> None:
     (d,) = [e for e in result.errors if e.code == "instance-type-not-offered"]
     assert d.component == "infer" and not result.valid
     assert "p5.48xlarge is not offered in us-gov-east-1" in d.message
-    assert "regions that offer it: us-east-1, us-gov-west-1" in d.message
+    # every region with a price offers it: London since its Libcloud price (2025-03-02) was added
+    assert "regions that offer it: eu-west-2, us-east-1, us-gov-west-1" in d.message
     none = validate(_pool_in("us-gov-west-1", "g5.xlarge"), capacity=False)
     (g5,) = [e for e in none.errors if e.code == "instance-type-not-offered"]
     assert "g5.xlarge is not offered in us-gov-west-1" in g5.message

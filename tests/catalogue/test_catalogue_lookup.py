@@ -67,9 +67,9 @@ def test_every_lookup_raises_unknown_name(cat: Catalogue, method: str, what: str
 
 def test_price_where_none_is_known_says_where_there_is_one(cat: Catalogue) -> None:
     with pytest.raises(InputError) as info:
-        cat.price("p5.48xlarge", "eu-west-2")
+        cat.price("p5.48xlarge", "eu-central-1")
     assert not isinstance(info.value, UnknownNameError)
-    assert info.value.field == "instance_types.p5.48xlarge.prices.eu-west-2"
+    assert info.value.field == "instance_types.p5.48xlarge.prices.eu-central-1"
     assert "us-east-1" in info.value.message and "us-gov-west-1" in info.value.message
     with pytest.raises(UnknownNameError):
         cat.price("p5.48xlarge", "mars-north-1")

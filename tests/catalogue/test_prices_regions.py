@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from aifab.blueprints import GpuPool, Site
+from aifab.blueprints import CpuPool, GpuPool, Site
 from aifab.blueprints.compute import ComputePool
+from aifab.capacity import estimate_design
 from aifab.catalogue import Catalogue, load_catalogue
 from aifab.design.design import Design
 from aifab.design.loader import load_design
@@ -75,21 +76,125 @@ def _stack_pools() -> dict[tuple[str, str], set[str]]:
 
 
 def test_the_reference_stacks_unpriced_pools_are_the_known_gaps() -> None:
-    # No dated, citable, current on-demand price was found for these (2026-12-01 search). Karpenter's
-    # commercial table is generated for us-east-1 only (zz_generated.pricing_aws.go, 'generated ... for
-    # us-east-1'). SkyPilot's catalogue (skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv) covers the
-    # regions, but its commit date could not be read here. Apache Libcloud 3.9.1's pricing.json (updated
-    # 2025-03-02) has 0.0 for m7i.24xlarge eu-north-1 and c7i.48xlarge eu-west-2, 6.15384 for m7i.24xlarge
-    # eu-west-2 (1.1 x half its own m7i.48xlarge figure: a dedicated-tenancy row), no g6e row for eu-west-2,
-    # and 127.816 for p5.48xlarge eu-west-2, older than AWS's June 2025 P5 price cut. The stacks' estimates
-    # say "cost incomplete" for these pools; a price added with its URL and date fails this test: cut the list.
-    assert _stack_pools() == {
-        ("m7i.24xlarge", "eu-north-1"): {"eu-sovereign-inference"},
-        ("m7i.24xlarge", "eu-west-2"): {"uk-sovereign-training"},
-        ("p5.48xlarge", "eu-west-2"): {"uk-sovereign-training"},
-        ("g6e.48xlarge", "eu-west-2"): {"uk-sovereign-training"},
-        ("c7i.48xlarge", "eu-west-2"): {"uk-sovereign-training"},
-    }
+    # No dated, citable on-demand price was found for g6e.48xlarge in London (2026-12-01 search): Karpenter's
+    # commercial table is generated for us-east-1 only ('generated ... for us-east-1'); Apache Libcloud 3.9.1's
+    # pricing.json (2025-03-02) has no g6e row for eu-west-2; SkyPilot's catalogue (skypilot-org/skypilot-catalog
+    # catalogs/v7/aws/vms.csv, commit 27f67dd4, undated) lists g6e only in ap-northeast-1/2, eu-central-1,
+    # eu-north-1, us-east-1/2 and us-west-2; and hpc-cost-simulator pull request 121 (2025-09-15), which lists
+    # the instance families new in each region, adds g6f, gr6f and i7i to eu-west-2 but not g6e. The UK stack's
+    # estimate says "cost incomplete" for that pool; a price added with its URL and date fails this test: cut it.
+    assert _stack_pools() == {("g6e.48xlarge", "eu-west-2"): {"uk-sovereign-training"}}
+
+
+# Apache Libcloud 3.9.1, libcloud/data/pricing.json, table ec2_linux (on-demand, Linux, shared tenancy), stamped
+# 'updated' 1740936978 = 2025-03-02 (the same file ships in 3.9.0); pinned to the release tag because the commit
+# could not be read offline (PyPI wheel apache_libcloud-3.9.1-py3-none-any.whl, sha256 362806efe3602a78...).
+LIBCLOUD_URL = "https://github.com/apache/libcloud/blob/v3.9.1/libcloud/data/pricing.json"
+LIBCLOUD_AS_OF = date(2025, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "figure"),
+    [
+        ("p5.48xlarge", "eu-west-2", 127.816),
+        ("m7i.48xlarge", "eu-west-2", 11.1888),
+        ("c7i.24xlarge", "eu-west-2", 5.0904),
+        ("m7i.12xlarge", "eu-north-1", 2.5704),
+    ],
+)
+def test_libcloud_figures_are_read_with_their_url_and_date(
+    cat: Catalogue, name: str, region: str, figure: float
+) -> None:
+    # Each is Libcloud's ec2_linux figure for exactly this type and region (LIBCLOUD_URL, 2025-03-02).
+    price, seen, source = cat.price(name, region)
+    assert price == pytest.approx(figure, abs=1e-9)
+    assert (seen, source.url, source.type) == (LIBCLOUD_AS_OF, LIBCLOUD_URL, "secondary")
+
+
+# (type, region) derived from (another size of its family, factor): the published figure of the other size in
+# that region (Libcloud ec2_linux, 2025-03-02) times the factor, allowed only because the catalogue's own
+# us-east-1 figures (Karpenter's AWS price table generated 2026-01-19, commit 031e72b6) show exactly that ratio.
+DERIVED = [
+    ("m7i.24xlarge", "eu-west-2", "m7i.48xlarge", 0.5),
+    ("m7i.24xlarge", "eu-north-1", "m7i.12xlarge", 2.0),
+    ("c7i.48xlarge", "eu-west-2", "c7i.24xlarge", 2.0),
+]
+
+
+@pytest.mark.parametrize(("name", "region", "other", "factor"), DERIVED)
+def test_derived_prices_follow_the_catalogues_own_us_east_1_ratio(
+    cat: Catalogue, name: str, region: str, other: str, factor: float
+) -> None:
+    price, seen, source = cat.price(name, region)
+    # the rule holds where it is checked: the catalogue's us-east-1 figures show exactly this ratio
+    assert cat.price(name, "us-east-1")[0] == pytest.approx(factor * cat.price(other, "us-east-1")[0], abs=1e-9)
+    # and the derived figure is that ratio of the other size's dated figure in the same region, nothing more
+    other_price, other_seen, other_source = cat.price(other, region)
+    assert (other_seen, other_source.url) == (LIBCLOUD_AS_OF, LIBCLOUD_URL)
+    assert price == pytest.approx(factor * other_price, abs=1e-9)
+    assert (seen, source.url, source.type) == (LIBCLOUD_AS_OF, LIBCLOUD_URL, "derived")
+    assert source.note is not None and source.note.startswith("Derived, not read:") and "linear pricing" in source.note
+
+
+# Figures NOT used to build the prices above, each a check on them.
+# SkyPilot's catalogue, skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv at commit
+# 27f67dd4e1bc0d35fa0ec075180ad54b230882c4 (AWS Price List figures; the commit's date could not be read, and its
+# p5.48xlarge us-east-1 figure, 98.32, shows it predates June 2025): the same figures, independently scraped.
+SKYPILOT = {
+    ("p5.48xlarge", "eu-west-2"): 127.816,
+    ("m7i.48xlarge", "eu-west-2"): 11.1888,
+    ("m7i.24xlarge", "eu-west-2"): 5.5944,
+    ("m7i.24xlarge", "eu-north-1"): 5.1408,
+    ("c7i.24xlarge", "eu-west-2"): 5.0904,
+    ("c7i.48xlarge", "eu-west-2"): 10.1808,
+}
+# Libcloud's own figures (LIBCLOUD_URL, 2025-03-02) for sizes the derivations did not use: linear pricing
+# puts each derived price at this multiple of them.
+HELD_OUT = [
+    ("m7i.24xlarge", "eu-west-2", 3 * 1.8648),  # m7i.8xlarge
+    ("m7i.24xlarge", "eu-west-2", 1.5 * 3.7296),  # m7i.16xlarge
+    ("m7i.24xlarge", "eu-north-1", 3 * 1.7136),  # m7i.8xlarge
+    ("c7i.48xlarge", "eu-west-2", 4 * 2.5452),  # c7i.12xlarge
+]
+
+
+@pytest.mark.parametrize(("key", "figure"), sorted(SKYPILOT.items()), ids=lambda v: str(v))
+def test_skypilots_catalogue_agrees(cat: Catalogue, key: tuple[str, str], figure: float) -> None:
+    assert cat.price(*key)[0] == pytest.approx(figure, abs=1e-9)
+
+
+@pytest.mark.parametrize(("name", "region", "figure"), HELD_OUT)
+def test_libcloud_sizes_not_used_agree(cat: Catalogue, name: str, region: str, figure: float) -> None:
+    assert cat.price(name, region)[0] == pytest.approx(figure, abs=1e-9)
+
+
+def test_libclouds_dedicated_tenancy_row_is_not_the_shared_price(cat: Catalogue) -> None:
+    # Libcloud's m7i.24xlarge eu-west-2 row, 6.15384, is 1.1 x the shared price derived above: the premium
+    # dedicated tenancy carries, which is why the catalogue does not use it.
+    assert cat.price("m7i.24xlarge", "eu-west-2")[0] * 1.1 == pytest.approx(6.15384, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "why"),
+    [
+        ("m7i.24xlarge", "eu-north-1", "freshness window 365 days"),
+        ("c7i.48xlarge", "eu-west-2", "freshness window 365 days"),
+        ("p5.48xlarge", "eu-west-2", "predates a price change on 2025-06-01"),
+    ],
+)
+def test_the_libcloud_prices_are_flagged_stale(cat: Catalogue, name: str, region: str, why: str) -> None:
+    # A 2025-03-02 price is 636 days older than the catalogue (2026-11-28): the estimate says so, and the
+    # London p5 price is also older than AWS's June 2025 P5 price cut.
+    site = Site(id="site", provider="aws", region=region)
+    pool: ComputePool = (
+        CpuPool(id="pool", role="general", instance_type=name, node_count=1, site=site)
+        if cat.instance_type(name).cpu_only
+        else GpuPool(id="pool", role="inference", instance_type=name, node_count=1, site=site)
+    )
+    est = estimate_design(Design(name="a", components=[site, pool]), catalogue=cat)
+    (stale,) = [f for f in est.findings if f.code == "capacity-price-stale"]
+    assert stale.severity == "warning" and stale.component == "pool"
+    assert "seen on 2025-03-02, 636 days before" in stale.message and why in stale.message
 
 
 def _pool_in(region: str, instance_type: str) -> Design:
@@ -105,7 +210,7 @@ def _not_offered(design: Design, cat: Catalogue) -> list[str]:
 COMMERCIAL_LIST = """\
 instance_types:
   p5.48xlarge:
-    availability: {aws: [us-east-1, us-east-2, us-west-2]}
+    availability: {aws: [eu-west-2, us-east-1, us-east-2, us-west-2]}
     source:
       url: https://example.test/describe-instance-type-offerings
       type: assumption
@@ -120,11 +225,11 @@ def test_a_commercial_region_that_does_not_offer_the_type_is_an_error(
     cat = load_catalogue(write_overrides(COMMERCIAL_LIST))
     assert cat.instance_type("p5.48xlarge").availability == {
         "aws-us-gov": ("us-gov-west-1",),
-        "aws": ("us-east-1", "us-east-2", "us-west-2"),
+        "aws": ("eu-west-2", "us-east-1", "us-east-2", "us-west-2"),
     }
-    (message,) = _not_offered(_pool_in("eu-west-2", "p5.48xlarge"), cat)
-    assert "p5.48xlarge is not offered in eu-west-2 (site 'site', partition aws)" in message
-    assert "regions that offer it: us-east-1, us-east-2, us-gov-west-1, us-west-2" in message
+    (message,) = _not_offered(_pool_in("eu-central-1", "p5.48xlarge"), cat)
+    assert "p5.48xlarge is not offered in eu-central-1 (site 'site', partition aws)" in message
+    assert "regions that offer it: eu-west-2, us-east-1, us-east-2, us-gov-west-1, us-west-2" in message
     # the commercial list's own source, not the GovCloud table the built-in GovCloud list comes from
     assert "https://example.test/describe-instance-type-offerings" in message
     assert "pricing_aws_us_gov.go" not in message
