@@ -40,8 +40,11 @@ def test_list_every_kind_fits_80_columns(kind: str) -> None:
 def test_list_instance_types_shows_regions_and_price_dates() -> None:
     result = run("list", "instance-types")
     assert result.exit_code == 0
-    p5 = next(line for line in result.output.splitlines() if line.startswith("p5.48xlarge "))
-    assert "us-east-1" in p5 and "2026-07-20" in p5 and "3200" in p5
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("p5.48xlarge "))
+    p5 = lines[at]
+    assert "eu-west-2" in p5 and "2026-07-20" in p5 and "3200" in p5
+    assert "us-east-1" in lines[at + 1]  # its regions wrap within their column at 80 columns
     assert_fits(result.output, ["3200", "2026-07-20", "16.667"])
 
 

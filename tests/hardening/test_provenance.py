@@ -48,12 +48,14 @@ def test_a_london_price_is_re_dated_and_re_sourced_alone(tmp_path: Path) -> None
     usd, as_of, source = cat.price("p5.48xlarge", "eu-west-2")
     assert (usd, as_of, source.type, source.note) == (61.2, date(2026, 10, 1), "user-override", str(path))
     assert after.overridden_fields == ("prices.eu-west-2",)
-    # every built-in price keeps its own value, date and source (it was re-dated to 2026-10-01 before)
-    for region in before.prices:
+    # every other built-in price keeps its own value, date and source (it was re-dated to 2026-10-01 before);
+    # the built-in London price (Apache Libcloud, 2025-03-02) is the one the file replaces
+    assert base.price("p5.48xlarge", "eu-west-2")[:2] == (127.816, date(2025, 3, 2))
+    for region in set(before.prices) - {"eu-west-2"}:
         assert cat.price("p5.48xlarge", region) == base.price("p5.48xlarge", region), region
     assert base.price("p5.48xlarge", "us-east-1")[1] == date(2026, 7, 20)
     # and every other value of the entry keeps its source
-    for field in every_path(before):
+    for field in set(every_path(before)) - {"prices.eu-west-2"}:
         assert after.source_for(field) == before.source_for(field), field
     assert after.price_as_of == before.price_as_of
     assert cat.as_of == base.as_of
@@ -72,12 +74,13 @@ def test_price_as_of_alone_re_dates_the_entrys_prices(tmp_path: Path) -> None:
 
 def test_replacing_every_price_moves_the_entry_date_too(tmp_path: Path) -> None:
     text = (
-        "instance_types:\n  p5.48xlarge:\n    prices: {us-east-1: 50.0, us-gov-west-1: 60.0}\n"
+        "instance_types:\n  p5.48xlarge:\n    prices: {us-east-1: 50.0, us-gov-west-1: 60.0, eu-west-2: 70.0}\n"
         "    price_as_of: 2026-11-02\n"
     )
     cat = load_catalogue(write(tmp_path, text))
     assert cat.instance_type("p5.48xlarge").price_as_of == date(2026, 11, 2)
-    assert {cat.price("p5.48xlarge", r)[1] for r in ("us-east-1", "us-gov-west-1")} == {date(2026, 11, 2)}
+    regions = ("us-east-1", "us-gov-west-1", "eu-west-2")
+    assert {cat.price("p5.48xlarge", r)[1] for r in regions} == {date(2026, 11, 2)}
 
 
 def test_the_files_as_of_dates_its_own_values_not_the_catalogue(tmp_path: Path) -> None:
@@ -96,7 +99,7 @@ def test_an_overrides_own_source_is_that_values_source_only(tmp_path: Path) -> N
     _, as_of, source = cat.price("p5.48xlarge", "eu-west-2")
     assert (as_of, source.url) == (date(2026, 10, 1), "https://example.org/rate-card")
     before, after = base.instance_type("p5.48xlarge"), cat.instance_type("p5.48xlarge")
-    for field in every_path(before):
+    for field in set(every_path(before)) - {"prices.eu-west-2"}:  # the value the file replaces
         assert after.source_for(field) == before.source_for(field), field
 
 
@@ -125,6 +128,7 @@ def test_catalogue_show_gives_each_value_its_own_source(tmp_path: Path) -> None:
     london = after["sources"].pop("prices.eu-west-2")
     assert (london["type"], london["as_of"]) == ("user-override", "2026-10-01")
     assert london["note"] == str(tmp_path / "catalogue.yaml")
+    assert base["sources"].pop("prices.eu-west-2")["as_of"] == "2025-03-02"  # the built-in one it replaces
     assert after["sources"] == base["sources"]
     assert after["sources"]["prices.us-east-1"]["as_of"] == "2026-07-20"
     assert after["overridden_fields"] == ["prices.eu-west-2"] and after["price_as_of"] == "2026-07-20"

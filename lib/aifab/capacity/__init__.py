@@ -55,6 +55,7 @@ FINDING_CODES = (
     "capacity-fsx-throughput-tier",
     "capacity-fsx-capacity",
     "capacity-serving-does-not-fit",
+    "capacity-price-stale",
     "capacity-check-failed",
 )
 """Every code :func:`capacity_findings` can return."""
