@@ -40,6 +40,7 @@ ACCEPTED_REFERENCE_FINDINGS: dict[str, set[tuple[str, str]]] = {
         ("capacity-price-stale", "explore"),
         ("capacity-price-stale", "system-exp"),
         ("capacity-price-stale", "data-prep"),
+        ("capacity-price-stale", "infer"),
     },
 }
 

@@ -7,7 +7,10 @@
   (``instance_types.<name>.availability``), but not that region, cannot be launched there
   (``instance-type-not-offered``); the message names the regions that do offer it and the source of that
   partition's list (``field_sources`` key ``availability.<partition>``, else ``availability``). Any
-  partition is checked the same way: the commercial ``aws`` one once a list for it is recorded.
+  partition is checked the same way: the commercial ``aws`` one where a list for it is recorded. A list
+  dated more than the catalogue's freshness window (``price_freshness_days``) before the catalogue's own
+  date, or undated, is evidence of what was offered then, not now (regions gain instance types): its
+  finding is a warning that says so, not an error.
 
 >>> from aifab.blueprints import Site, SovereignBoundary
 >>> from aifab.catalogue import load_catalogue
@@ -77,12 +80,24 @@ def _offered(pool: ComputePool, name: str, site: Site, catalogue: Catalogue) -> 
     # Each partition's list can come from its own table (GovCloud's and the commercial one are published
     # apart, and an overrides file may add one): cite the source of this partition's list.
     source = itype.source_for(f"availability.{partition}")
+    cited = (f", {source.url}" if source.url else "") + (f", as of {source.as_of.isoformat()}" if source.as_of else "")
+    age = (catalogue.as_of - source.as_of).days if source.as_of else None
+    if age is not None and age <= catalogue.price_freshness_days:
+        yield pool.problem(
+            "instance-type-not-offered",
+            f"{itype.name} is not offered in {site.region} (site {site.id!r}, partition {partition}); regions "
+            f"that offer it: {offered} (catalogue availability{cited}); move the pool to one of them or pick an "
+            "instance type offered here",
+            field="instance_type",
+        )
+        return
+    when = f"{age} days before the catalogue's {catalogue.as_of.isoformat()}" if age is not None else "undated"
     yield pool.problem(
         "instance-type-not-offered",
-        f"{itype.name} is not offered in {site.region} (site {site.id!r}, partition {partition}); regions that "
-        f"offer it: {offered} (catalogue availability"
-        + (f", {source.url}" if source.url else "")
-        + (f", as of {source.as_of.isoformat()}" if source.as_of else "")
-        + "); move the pool to one of them or pick an instance type offered here",
+        f"{itype.name} was not offered in {site.region} (site {site.id!r}, partition {partition}) when the "
+        f"catalogue's list was taken ({when}, older than the {catalogue.price_freshness_days}-day freshness "
+        f"window); regions that offered it: {offered} (catalogue availability{cited}); check the region now "
+        "(aws ec2 describe-instance-type-offerings) or pick an instance type known to be offered here",
+        severity="warning",
         field="instance_type",
     )

@@ -156,11 +156,13 @@ exp_fsx = bp.FileSystem(
     network=exp.ref("network"),
     **in_dev,
 )
+# 8 x L4 nodes: g6e (L40S) is not offered in London (no eu-west-2 row in the catalogue's commercial list), and
+# a 70B model in bf16 fits one g6.48xlarge (192 GB) with tensor parallelism 8: one replica per node.
 infer = bp.GpuPool(
     id="infer",
     role="inference",
-    instance_type="g6e.48xlarge",
-    node_count=4,
+    instance_type="g6.48xlarge",
+    node_count=8,
     min_node_count=2,
     placement="spread",
     labels=inventory,

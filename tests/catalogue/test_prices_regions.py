@@ -75,15 +75,12 @@ def _stack_pools() -> dict[tuple[str, str], set[str]]:
     return missing
 
 
-def test_the_reference_stacks_unpriced_pools_are_the_known_gaps() -> None:
-    # No dated, citable on-demand price was found for g6e.48xlarge in London (2026-12-01 search): Karpenter's
-    # commercial table is generated for us-east-1 only ('generated ... for us-east-1'); Apache Libcloud 3.9.1's
-    # pricing.json (2025-03-02) has no g6e row for eu-west-2; SkyPilot's catalogue (skypilot-org/skypilot-catalog
-    # catalogs/v7/aws/vms.csv, commit 27f67dd4, undated) lists g6e only in ap-northeast-1/2, eu-central-1,
-    # eu-north-1, us-east-1/2 and us-west-2; and hpc-cost-simulator pull request 121 (2025-09-15), which lists
-    # the instance families new in each region, adds g6f, gr6f and i7i to eu-west-2 but not g6e. The UK stack's
-    # estimate says "cost incomplete" for that pool; a price added with its URL and date fails this test: cut it.
-    assert _stack_pools() == {("g6e.48xlarge", "eu-west-2"): {"uk-sovereign-training"}}
+def test_every_reference_stack_pool_has_a_price_in_its_region() -> None:
+    # The UK stack's inference pool was g6e.48xlarge, for which no London price exists because g6e is not
+    # offered there (no eu-west-2 row in Apache Libcloud 3.9.1's pricing.json, 2025-03-02; SkyPilot's catalogue,
+    # undated, lists g6e only in ap-northeast-1/2, eu-central-1, eu-north-1, us-east-1/2 and us-west-2): it now
+    # runs g6.48xlarge, priced in London. Every pool of every reference stack has a dated, cited price.
+    assert _stack_pools() == {}
 
 
 # Apache Libcloud 3.9.1, libcloud/data/pricing.json, table ec2_linux (on-demand, Linux, shared tenancy), stamped
@@ -100,6 +97,7 @@ LIBCLOUD_AS_OF = date(2025, 3, 2)
         ("m7i.48xlarge", "eu-west-2", 11.1888),
         ("c7i.24xlarge", "eu-west-2", 5.0904),
         ("m7i.12xlarge", "eu-north-1", 2.5704),
+        ("g6.48xlarge", "eu-west-2", 16.94678),
     ],
 )
 def test_libcloud_figures_are_read_with_their_url_and_date(
@@ -208,6 +206,7 @@ def _not_offered(design: Design, cat: Catalogue) -> list[str]:
 
 
 COMMERCIAL_LIST = """\
+as_of: 2026-11-01
 instance_types:
   p5.48xlarge:
     availability: {aws: [eu-west-2, us-east-1, us-east-2, us-west-2]}
@@ -245,4 +244,34 @@ def test_each_partition_cites_its_own_list(write_overrides: Callable[[str], Path
     assert "pricing_aws_us_gov.go" in message and "as of 2026-07-20" in message
     assert "example.test" not in message
     # a type with no commercial list stays unchecked there: the catalogue does not claim it is missing
-    assert _not_offered(_pool_in("eu-west-2", "g6e.48xlarge"), cat) == []
+    assert _not_offered(_pool_in("eu-west-2", "g5.48xlarge"), cat) == []
+
+
+def _warnings(design: Design, cat: Catalogue) -> list[str]:
+    result = validate(design, cat, capacity=False)
+    return [w.message for w in result.warnings if w.code == "instance-type-not-offered"]
+
+
+def test_an_old_list_is_a_warning_about_then_not_an_error_about_now(cat: Catalogue) -> None:
+    # g6e in London: Apache Libcloud 3.9.1's ec2_linux table (2025-03-02) lists no g6e size in eu-west-2
+    # (https://github.com/apache/libcloud/blob/v3.9.1/libcloud/data/pricing.json); SkyPilot's catalogue
+    # (undated) agrees. 636 days before the catalogue's date is older than its 365-day window, so regions may
+    # have gained g6e since: a warning that says when the list was taken, not an error.
+    design = _pool_in("eu-west-2", "g6e.48xlarge")
+    assert _not_offered(design, cat) == []
+    (message,) = _warnings(design, cat)
+    assert "g6e.48xlarge was not offered in eu-west-2" in message
+    assert "636 days before the catalogue's 2026-11-28" in message and "365-day freshness window" in message
+    assert "eu-central-1, eu-north-1" in message and "libcloud" in message
+    # g6.48xlarge is on Libcloud's London list (and priced there, 16.94678)
+    assert _warnings(_pool_in("eu-west-2", "g6.48xlarge"), cat) == []
+    assert cat.price("g6.48xlarge", "eu-west-2")[0] == 16.94678
+
+
+def test_a_fresh_list_is_an_error(write_overrides: Callable[[str], Path]) -> None:
+    # the same list dated within the window (an overrides file of 2026-11-01) is an error
+    fresh = load_catalogue(
+        write_overrides(COMMERCIAL_LIST.replace("p5.48xlarge", "g6e.48xlarge").replace("eu-west-2, ", ""))
+    )
+    (message,) = _not_offered(_pool_in("eu-west-2", "g6e.48xlarge"), fresh)
+    assert "g6e.48xlarge is not offered in eu-west-2" in message
