@@ -54,10 +54,10 @@ def test_json_has_the_documented_keys() -> None:
 
 def test_reference_stack_figures() -> None:
     _, data = estimate_json("stacks/uk-sovereign-training", "--env", "prod")
-    # stack prod only (explore belongs to dev): 32 x 8 (train) + 4 x 8 (infer) = 288 GPUs;
+    # stack prod only (explore belongs to dev): 32 x 8 (train) + 8 x 8 (infer) = 320 GPUs;
     # one 2-tier NDR SU: 8 leaves + 4 spines
-    # nodes: 32 + 4 GPU nodes + 4 CPU-only data-prep nodes (4 x 192 vCPU = 768) = 40
-    assert data["gpus"] == 288 and data["nodes"] == 40
+    # nodes: 32 + 8 GPU nodes + 4 CPU-only data-prep nodes (4 x 192 vCPU = 768) = 44
+    assert data["gpus"] == 320 and data["nodes"] == 44
     assert (data["cpu_nodes"], data["cpu_vcpus"]) == (4, 768)
     assert (data["fabric"]["leaf"], data["fabric"]["spine"], data["fabric"]["core"]) == (8, 4, 0)
     # colo: 326.4 + 20.64 + 12 + 9.792 = 368.832 kW IT, x 1.3 = 479.48 kW; 7 + 1 racks
@@ -65,19 +65,20 @@ def test_reference_stack_figures() -> None:
     assert colo["it_power_kw"] == pytest.approx(368.832)
     assert colo["facility_power_kw"] == pytest.approx(479.4816)
     assert data["racks"] == 8
-    # London (estimate): 4 x 8 x 350 W x 1.8 + 4 x 0.823 kW (c7i.48xlarge) = 23.452 kW
+    # London (estimate): 8 x 8 x 72 W (L4) x 1.8 + 4 x 0.823 kW (c7i.48xlarge) = 11.5864 kW
     london = next(s for s in data["sites"] if s["id"] == "aws-london")
-    assert london["it_power_kw"] == pytest.approx(23.452)
+    assert london["it_power_kw"] == pytest.approx(11.5864)
     assert london["cpu_nodes"] == 4
     prep = next(p for p in data["pools"] if p["id"] == "data-prep")
     assert (prep["gpus"], prep["vcpus"], prep["power_basis"]) == (0, 768, "instance-max")
     assert prep["expected"]["gemm_tflops_per_gpu"] is None and prep["allreduce"] == []
-    # g6e.48xlarge has no eu-west-2 price in the catalogue: say so, do not invent one (c7i.48xlarge has one,
-    # from Apache Libcloud's table of 2025-03-02, and a stale-price warning with it)
-    unpriced = {u["component"]: u["reason"] for u in data["unpriced"]}
-    assert set(unpriced) == {"infer"}
-    assert "no on-demand price known for g6e.48xlarge in eu-west-2 (priced in: us-east-1)" in unpriced["infer"]
-    assert data["cost_complete"] is False
+    # every London pool is priced from Apache Libcloud's table of 2025-03-02, each with a stale-price warning:
+    # 8 x 16.94678 (g6.48xlarge) + 4 x 10.1808 (c7i.48xlarge) = 176.29744 USD/h in London
+    assert data["unpriced"] == [] and data["cost_complete"] is True
+    infer = next(p for p in data["pools"] if p["id"] == "infer")
+    assert infer["price"]["usd_per_hour_per_node"] == pytest.approx(16.94678)
+    stale = {f["component"] for f in data["findings"] if f["code"] == "capacity-price-stale"}
+    assert stale == {"infer", "data-prep"}
 
 
 def test_golden_reference_estimate() -> None:
@@ -106,9 +107,9 @@ def test_text_output_explains_the_numbers() -> None:
         "(400 GB/s x 0.03 kW per GB/s) + management 9.79 kW (3 % of compute) = 368.8 kW"
     ) in out
     assert "368.8 kW IT x PUE 1.3 (site) = 479.5 kW" in out
-    assert "price unknown" in out
+    assert "price unknown" not in out
     # the London prices from Apache Libcloud's table (2025-03-02) are older than the freshness window
-    assert "0 capacity errors, 3 warnings" in out
+    assert "0 capacity errors, 4 warnings" in out
 
 
 def test_text_output_shows_cpu_pools() -> None:
@@ -172,17 +173,17 @@ def test_set_and_catalogue_overrides(tmp_path: Path) -> None:
     prices.write_text(
         "instance_types:\n"
         "  p5.48xlarge: {prices: {eu-west-2: 61.2}, price_as_of: 2026-10-01}\n"
-        "  g6e.48xlarge: {prices: {eu-west-2: 33.0}, price_as_of: 2026-10-01}\n"
+        "  g6.48xlarge: {prices: {eu-west-2: 18.0}, price_as_of: 2026-10-01}\n"
         "  c7i.48xlarge: {prices: {eu-west-2: 9.5}, price_as_of: 2026-10-01}\n"
         "  m7i.24xlarge: {prices: {eu-west-2: 5.4}, price_as_of: 2026-10-01}\n"
     )
     code, priced = estimate_json("stacks/uk-sovereign-training", "--catalogue", str(prices))
     assert code == 0 and priced["cost_complete"] is True and priced["unpriced"] == []
-    # the file's 1 x 61.2 (explore: one node in dev) + 4 x 33.0 + 4 x 9.5 + 1 x 5.4 (system-exp) = 236.6 USD/h
-    # replace the built-in London prices (Apache Libcloud, 2025-03-02): 127.816 + 4 x 10.1808 + 5.5944, with
-    # infer unpriced there; the colo's energy is unchanged
-    built_in = 127.816 + 4 * 10.1808 + 5.5944
-    assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] - built_in + 236.6)
+    # the file's 1 x 61.2 (explore: one node in dev) + 8 x 18.0 + 4 x 9.5 + 1 x 5.4 (system-exp) = 248.6 USD/h
+    # replace the built-in London prices (Apache Libcloud, 2025-03-02): 127.816 + 8 x 16.94678 + 4 x 10.1808 +
+    # 5.5944; the colo's energy is unchanged
+    built_in = 127.816 + 8 * 16.94678 + 4 * 10.1808 + 5.5944
+    assert priced["cost_per_hour_usd"] == pytest.approx(base["cost_per_hour_usd"] - built_in + 248.6)
     explore = next(p for p in priced["pools"] if p["id"] == "explore")
     assert explore["price"]["as_of"] == "2026-10-01"
 
