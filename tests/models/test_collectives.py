@@ -231,6 +231,7 @@ def test_sweep_with_custom_range() -> None:
         ({"nvlink_hop_extra_us": -0.5}, "nvlink_hop_extra_us"),
         ({"nvls_latency_us": -1}, "nvls_latency_us"),
         ({"nvls_latency_per_rank_us": -1}, "nvls_latency_per_rank_us"),
+        ({"tree_ll_max_algbw_gbs": 0}, "tree_ll_max_algbw_gbs"),
         ({"tuner_platform": "p6"}, "tuner_platform"),
         ({"op": "alltoallv"}, "op"),
         ({"algorithm": "nvls"}, "algorithm"),  # no NVLS without nvls=True

@@ -34,9 +34,6 @@ LARGE = 64 * MIB
 
 # (sweep, nodes, bytes) -> (low, high) bounds of model busbw / published busbw, outside the bound.
 KNOWN_MISSES: dict[tuple[str, int, int], tuple[float, float]] = {
-    # 2 x p5: at 32-64 KiB NCCL ran slower than its tree/LL (below 64 MiB, so the bound is 1.5x).
-    ("aws-p5-2node", 2, 32768): (1.5, 1.6),
-    ("aws-p5-2node", 2, 65536): (1.75, 1.85),
     # GB200 MNNVL at 64 MiB: a dip between the ring's and NVLS's trends (32 MiB and 128 MiB both within 15%).
     ("oci-gb200-mnnvl-8gpu", 1, 64 * MIB): (1.15, 1.25),
     # all_to_all at 8-32 nodes, 64-512 MiB: per-peer messages of 32 KiB-2 MiB ramp up slowly (the issue's

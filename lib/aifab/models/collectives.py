@@ -43,8 +43,9 @@ rate, NCCL's ``busBw = nChannels x bwInter``).
   (``nic_gbps_per_gpu / 8 x network_efficiency / fabric_oversubscription``); the slower path sets algbw.
 * Protocols (ring and tree): LL carries 8 bytes of data per 16 (NCCL: ring busbw x 1/4 for all_reduce,
   reduce or several nodes, else 1/3; tree x 1/3.8; capped at 87.7 GB/s busbw on one node, 39.0 on two,
-  20.4 beyond); LL128 x ``ring_ll128_efficiency`` (NCCL's 0.92; 0.7 with one GPU per node) or x
-  ``tree_ll128_efficiency`` (NCCL's 120/128); Simple x 1.
+  20.4 beyond; a tree's LL algbw at most ``tree_ll_max_algbw_gbs`` where given); LL128 x
+  ``ring_ll128_efficiency`` (NCCL's 0.92; 0.7 with one GPU per node) or x ``tree_ll128_efficiency``
+  (NCCL's 120/128); Simple x 1.
 
 Latencies (us), NCCL's ``baseLat`` + ``hwLat`` tables (LL / LL128 / Simple)::
 
@@ -174,6 +175,9 @@ EFA_RING_NETWORK_LATENCY_US: tuple[float, float, float] = (22.0, 22.0, 0.0)
 EFA_RING_LL128_EFFICIENCY = 0.83
 # a tree with LL128 reaches about half NCCL's figure (algbw ~86 GB/s at 16-32 nodes, 128-256 MiB);
 EFA_TREE_LL128_EFFICIENCY = 0.55
+# a tree with LL moves ~1 GB/s through the proxy: 2 x p5 from 4 to 64 KiB rises 0.85 us per KiB (69 -> 135 us),
+# where NCCL's LL figure (capped at 19.5 GB/s on two nodes) would stay flat.
+EFA_TREE_LL_MAX_ALGBW_GBS = 1.0
 # the NVLS tree reaches the network tree's rate (algbw B_net / 2 at 16-32 nodes, 4-8 GiB), and each of its
 # crossings costs ~320 us (the 512 MiB-1 GiB rows at 32 nodes).
 EFA_NVLS_TREE_NETWORK_RATIO = 1.0
@@ -185,6 +189,7 @@ EFA_INPUTS: Mapping[str, float | tuple[float, float, float]] = MappingProxyType(
         "ring_network_latency_us": EFA_RING_NETWORK_LATENCY_US,
         "ring_ll128_efficiency": EFA_RING_LL128_EFFICIENCY,
         "tree_ll128_efficiency": EFA_TREE_LL128_EFFICIENCY,
+        "tree_ll_max_algbw_gbs": EFA_TREE_LL_MAX_ALGBW_GBS,
         "nvls_tree_network_ratio": EFA_NVLS_TREE_NETWORK_RATIO,
         "nvls_tree_network_latency_us": EFA_NVLS_TREE_NETWORK_LATENCY_US,
     }
@@ -283,6 +288,7 @@ class CollectiveInput(FrozenModel):
     ring_network_latency_us: tuple[float, float, float] | None = None
     ring_ll128_efficiency: float = 0.92
     tree_ll128_efficiency: float = 120 / 128
+    tree_ll_max_algbw_gbs: float | None = None
     nvls_tree_network_latency_us: float | None = None
     nvls_tree_network_ratio: float = 5.0 / 6.0
     nvlink_hop_extra_us: float = 0.0
@@ -315,6 +321,8 @@ class CollectiveInput(FrozenModel):
             require_non_negative("ring_network_latency_us", value)
         require_fraction("ring_ll128_efficiency", self.ring_ll128_efficiency)
         require_fraction("tree_ll128_efficiency", self.tree_ll128_efficiency)
+        if self.tree_ll_max_algbw_gbs is not None:
+            require_positive("tree_ll_max_algbw_gbs", self.tree_ll_max_algbw_gbs)
         if self.nvls_tree_network_latency_us is not None:
             require_non_negative("nvls_tree_network_latency_us", self.nvls_tree_network_latency_us)
         require_fraction("nvls_tree_network_ratio", self.nvls_tree_network_ratio)
@@ -441,7 +449,7 @@ def _options(inp: CollectiveInput) -> list[_Option]:
         elif algo == "tree":
             algbw, bound = pick(_TREE_EFF * nv / 2, b_net if nodes == 2 else b_net / 2)
             if proto == "LL":
-                algbw = min(algbw / 3.8, ll_cap / 2)
+                algbw = min(algbw / 3.8, ll_cap / 2, inp.tree_ll_max_algbw_gbs or math.inf)
             elif proto == "LL128":
                 algbw *= inp.tree_ll128_efficiency
             log_size = _log2i(inp.message_bytes >> 6)
