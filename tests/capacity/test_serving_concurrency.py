@@ -88,3 +88,22 @@ def test_weights_that_leave_no_kv_cache_are_a_warning() -> None:
     assert s.accelerators_per_replica == 2 and s.at_concurrency is not None
     assert s.at_concurrency.max_concurrency == 0
     assert len([f for f in est.findings if f.code == "capacity-serving-no-kv-cache"]) == 1
+
+
+def test_tensor_parallel_replicas_pay_their_all_reduces_over_the_nodes_link() -> None:
+    # p5: 4 x H100 per replica over NVLink 4; g6e: 4 x L40S per replica over PCIe, the slower link costs more
+    (nvlink,) = _estimate().pool("infer").serving
+    (pcie,) = _estimate(instance_type="g6e.48xlarge").pool("infer").serving
+    assert nvlink.at_concurrency is not None and pcie.at_concurrency is not None
+    for s in (nvlink, pcie):
+        c = s.at_concurrency
+        assert c is not None and c.tp_comm_ms_per_step > 0 and c.tp_comm_ms_per_prefill > 0
+        # each step carries its all-reduces; the inter-token time also carries the others' prefills
+        assert c.inter_token_ms > c.decode_step_ms > c.tp_comm_ms_per_step
+    assert pcie.at_concurrency.tp_comm_ms_per_prefill > 3 * nvlink.at_concurrency.tp_comm_ms_per_prefill
+    explain = _estimate().pool("infer").explain["serving chat"]
+    assert "tensor parallelism 4: 2 x 80 all-reduces over nvlink4" in explain
+    # one accelerator per replica: no all-reduce
+    (single,) = _estimate(params=8).pool("infer").serving
+    assert single.accelerators_per_replica == 1 and single.at_concurrency is not None
+    assert single.at_concurrency.tp_comm_ms_per_step == 0.0

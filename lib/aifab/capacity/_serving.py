@@ -7,6 +7,8 @@
   serving model's defaults, stated in every explanation).
 * Concurrency (the decode batch per replica): the ``serving_batch_size`` estimate option when it is set
   explicitly, else as many sequences as the KV cache holds (vLLM's scheduler cap of 256 applies).
+* Tensor parallelism: a replica of several accelerators all-reduces twice per layer, timed by the collective
+  model over the node's NVLink (NVLS where the switches have it) or PCIe, in every step and every prefill.
 * The design's ``latency_p99_ms_target`` is checked against the time to first token at that concurrency:
   the p99 latency an interactive user sees (MLPerf Inference's LLM server scenario sets its p99 bound on
   TTFT too). Queueing above the replica's throughput is not modelled.
@@ -21,7 +23,15 @@ from aifab.blueprints.mlops import ModelServing
 from aifab.catalogue import Accelerator
 from aifab.catalogue.models import Precision
 from aifab.errors import InputError
-from aifab.models.serving import ServingCapacity, ServingInput, architecture_for, kv_bytes_per_token, serving_capacity
+from aifab.models.collectives import BLACKWELL_NVLS_EFFICIENCY, CollectiveInput
+from aifab.models.serving import (
+    ServingCapacity,
+    ServingInput,
+    architecture_for,
+    kv_bytes_per_token,
+    serving_capacity,
+    tensor_parallel_comm_ms,
+)
 
 from ._context import Context, located
 from ._format import num
@@ -43,20 +53,27 @@ def at_concurrency(
     arch, scale = architecture_for(serving.model_parameters_billion)
     kv = kv_bytes_per_token(arch, KV_BYTES_PER_ELEMENT) * scale
     requested = o.serving_batch_size if "serving_batch_size" in o.model_fields_set else None
+    group, link = _tensor_parallel_group(ctx, acc, n)
     try:
-        c = serving_capacity(
-            ServingInput(
-                parameters=serving.model_parameters_billion * 1e9,
-                bytes_per_parameter=o.serving_bytes_per_parameter,
-                kv_bytes_per_token=kv,
-                accelerators_per_replica=n,
-                hbm_gb_per_accelerator=acc.memory_gb,
-                hbm_tbs_per_accelerator=acc.memory_bandwidth_tbs,
-                peak_tflops_per_accelerator=acc.peak_dense_tflops[dtype],
-                concurrency=requested,
-                compute_efficiency=o.achievable_gemm_efficiency,
-            )
+        inp = ServingInput(
+            parameters=serving.model_parameters_billion * 1e9,
+            bytes_per_parameter=o.serving_bytes_per_parameter,
+            kv_bytes_per_token=kv,
+            accelerators_per_replica=n,
+            hbm_gb_per_accelerator=acc.memory_gb,
+            hbm_tbs_per_accelerator=acc.memory_bandwidth_tbs,
+            peak_tflops_per_accelerator=acc.peak_dense_tflops[dtype],
+            concurrency=requested,
+            compute_efficiency=o.achievable_gemm_efficiency,
         )
+        c = serving_capacity(inp)
+        if group is not None:  # the batch is set by memory alone, so the all-reduces can be sized from it
+            # a model between the known sizes: its all-reduces scale like its KV cache (both per layer)
+            comm = {
+                "tp_comm_ms_per_step": tensor_parallel_comm_ms(arch, c.concurrency, group, scale),
+                "tp_comm_ms_per_prefill": tensor_parallel_comm_ms(arch, inp.prompt_tokens, group, scale),
+            }
+            c = serving_capacity(inp.model_copy(update=comm))
     except InputError as exc:
         detail = "; ".join(p.render() for p in exc.problems)
         raise located(serving, "model_parameters_billion", f"serving on pool {pool.id!r}: {detail}") from None
@@ -72,14 +89,35 @@ def at_concurrency(
         f"{CONTEXT_TOKENS:,} tokens = {num(c.kv_gb_per_sequence)} GB per sequence -> {c.max_concurrency:,} sequences "
         f"fit; batch {c.concurrency:,} (set by {limit}): {num(c.tokens_per_s_per_replica)} tokens/s per replica "
         f"({PROMPT_TOKENS:,} in / {OUTPUT_TOKENS:,} out, {c.bound.replace('_', ' ')}-bound), "
-        f"{num(c.decode_step_ms)} ms per output token, time to first token {num(c.ttft_ms)} ms, "
-        f"request {num(c.request_latency_ms)} ms"
+        f"{num(c.decode_step_ms)} ms per decode step, {num(c.inter_token_ms)} ms between a sequence's tokens with "
+        f"the others' prefills, time to first token {num(c.ttft_ms)} ms, request {num(c.request_latency_ms)} ms"
     )
+    if group is not None:
+        how += (
+            f"; tensor parallelism {n}: 2 x {arch.layers} all-reduces over {link} add {num(c.tp_comm_ms_per_step)} ms "
+            f"per step and {num(c.tp_comm_ms_per_prefill)} ms per prefill"
+        )
     target = serving.latency_p99_ms_target
     if target is not None:
         verdict = "met" if c.ttft_ms <= target else "missed"
         how += f"; latency_p99_ms_target {num(target)} ms {verdict} (checked against time to first token)"
     return c, how
+
+
+def _tensor_parallel_group(ctx: Context, acc: Accelerator, n: int) -> tuple[CollectiveInput | None, str]:
+    """The collective model's view of a replica's ``n`` accelerators in one node, and the link's name."""
+    if n < 2:
+        return None, ""
+    if acc.intra_node_gbs is not None:
+        scale_up, link = acc.intra_node_gbs / 2, acc.intra_node_link or "scale-up"
+    else:
+        scale_up, link = ctx.options.pcie_gbs_per_direction, "pcie"
+    nvls = link in ("nvlink4", "nvlink5")
+    extra = {"nvls_efficiency": BLACKWELL_NVLS_EFFICIENCY} if link == "nvlink5" else {}
+    group = CollectiveInput(
+        message_bytes=1, nodes=1, gpus_per_node=n, nvlink_gbs_per_direction=scale_up, nvls=nvls, **extra
+    )
+    return group, link
 
 
 def serving_findings(ctx: Context, pool: ComputePool, serving: ModelServing, s: ServingEstimate) -> None:

@@ -26,10 +26,16 @@ Formulas and defaults (the caller passes the hardware; every default is overrida
   (batch x 2 x parameters FLOPs at peak x ``compute_efficiency``). Decode tokens/s = batch / step.
 * **Sustained output tokens/s** of the replica counts the prefills too: every sequence's prompt is
   processed once per ``output_tokens`` generated, so batch x output / (output x step + batch x prefill).
+* **Tensor parallelism** (more than one accelerator per replica): every layer all-reduces its activations
+  twice (after attention and after the MLP), so each decode step adds ``tp_comm_ms_per_step`` (2 x layers
+  all-reduces of batch x hidden x 2 bytes) and each prefill ``tp_comm_ms_per_prefill`` (of prompt x hidden
+  x 2 bytes); :mod:`aifab.capacity` works both out with the collective model over the node's NVLink or PCIe.
+* **Inter-token latency under load** = batch / sustained tokens/s: a sequence waits for the steps that also
+  carry the other sequences' prefills (vLLM and TensorRT-LLM batch them together).
 * **Time to first token** (TTFT) = prefill of ``prompt_tokens`` (2 x parameters x prompt FLOPs, compute
   bound) + one decode step the new request waits for. It is the p99 under load *within* capacity: queueing
   above it (arrivals beyond the replica's tokens/s) grows without bound and is not modelled.
-  Request latency = TTFT + ``output_tokens`` x TPOT.
+  Request latency = TTFT + ``output_tokens`` x the inter-token latency.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from aifab.models._base import (
     require_non_negative,
     require_positive,
 )
+from aifab.models.collectives import CollectiveInput, expected_collective
 
 __all__ = [
     "KNOWN_ARCHITECTURES",
@@ -57,6 +64,7 @@ __all__ = [
     "architecture_for",
     "kv_bytes_per_token",
     "serving_capacity",
+    "tensor_parallel_comm_ms",
 ]
 
 _GIB = 2**30
@@ -70,24 +78,26 @@ class ModelArchitecture(FrozenModel):
     layers: int
     kv_heads: int
     head_dim: int
+    hidden_size: int
     source_url: str
 
     @model_validator(mode="after")
     def _check(self) -> ModelArchitecture:
         require_positive("nominal_parameters_billion", self.nominal_parameters_billion)
-        for name in ("layers", "kv_heads", "head_dim"):
+        for name in ("layers", "kv_heads", "head_dim", "hidden_size"):
             require_int_at_least(name, getattr(self, name), 1)
         return self
 
 
 # Hugging Face config.json of each model (num_hidden_layers, num_key_value_heads, hidden_size /
-# num_attention_heads), read 2026-12-01.
+# num_attention_heads, hidden_size), read 2026-12-01.
 LLAMA_3_8B = ModelArchitecture(
     name="Llama 3.1 8B",
     nominal_parameters_billion=8,
     layers=32,
     kv_heads=8,
     head_dim=128,
+    hidden_size=4096,
     source_url="https://huggingface.co/meta-llama/Llama-3.1-8B/blob/main/config.json",
 )
 LLAMA_3_70B = ModelArchitecture(
@@ -96,6 +106,7 @@ LLAMA_3_70B = ModelArchitecture(
     layers=80,
     kv_heads=8,
     head_dim=128,
+    hidden_size=8192,
     source_url="https://huggingface.co/meta-llama/Llama-3.1-70B/blob/main/config.json",
 )
 LLAMA_3_405B = ModelArchitecture(
@@ -104,6 +115,7 @@ LLAMA_3_405B = ModelArchitecture(
     layers=126,
     kv_heads=8,
     head_dim=128,
+    hidden_size=16384,
     source_url="https://huggingface.co/meta-llama/Llama-3.1-405B/blob/main/config.json",
 )
 KNOWN_ARCHITECTURES: tuple[ModelArchitecture, ...] = (LLAMA_3_8B, LLAMA_3_70B, LLAMA_3_405B)
@@ -152,6 +164,8 @@ class ServingInput(FrozenModel):
     max_num_seqs: int = 256
     compute_efficiency: float = 0.7
     hbm_efficiency: float = 0.8
+    tp_comm_ms_per_step: float = 0.0
+    tp_comm_ms_per_prefill: float = 0.0
 
     @model_validator(mode="after")
     def _check(self) -> ServingInput:
@@ -173,6 +187,8 @@ class ServingInput(FrozenModel):
         require_non_negative("activation_reserve_gb", self.activation_reserve_gb)
         require_fraction("compute_efficiency", self.compute_efficiency)
         require_fraction("hbm_efficiency", self.hbm_efficiency)
+        require_non_negative("tp_comm_ms_per_step", self.tp_comm_ms_per_step)
+        require_non_negative("tp_comm_ms_per_prefill", self.tp_comm_ms_per_prefill)
         return self
 
 
@@ -197,6 +213,11 @@ class ServingCapacity(FrozenModel):
     decode_tokens_per_s_per_replica: float
     """Output tokens/s while decoding only (concurrency / decode step)."""
     tokens_per_s_per_replica: float
+    inter_token_ms: float
+    """Time between a sequence's output tokens with the other sequences' prefills sharing the replica: batch /
+    sustained tokens/s (what a benchmark measures as inter-token latency under load)."""
+    tp_comm_ms_per_step: float
+    tp_comm_ms_per_prefill: float
     """Sustained output tokens/s, prefills included."""
     prefill_ms: float
     ttft_ms: float
@@ -228,11 +249,13 @@ def serving_capacity(inp: ServingInput) -> ServingCapacity:
     mean_held = inp.prompt_tokens + inp.output_tokens / 2  # tokens a sequence holds, on average over its decode
     memory_s = (weights_bytes + concurrency * mean_held * inp.kv_bytes_per_token) / bandwidth
     compute_s = concurrency * 2 * inp.parameters / flops
-    step_s = max(memory_s, compute_s)
-    prefill_s = 2 * inp.parameters * inp.prompt_tokens / flops
+    # tensor parallelism adds its all-reduces to every step and every prefill (not overlapped with compute)
+    step_s = max(memory_s, compute_s) + inp.tp_comm_ms_per_step / 1000
+    prefill_s = 2 * inp.parameters * inp.prompt_tokens / flops + inp.tp_comm_ms_per_prefill / 1000
     ttft_s = prefill_s + step_s
     # every sequence's prompt is prefilled once per output_tokens generated
     sustained = concurrency * inp.output_tokens / (inp.output_tokens * step_s + concurrency * prefill_s)
+    inter_token_s = concurrency / sustained
     return ServingCapacity(
         weights_gb=weights_bytes / 1e9,
         usable_hbm_gb=usable / 1e9,
@@ -248,7 +271,29 @@ def serving_capacity(inp: ServingInput) -> ServingCapacity:
         tokens_per_s_per_sequence=1 / step_s,
         decode_tokens_per_s_per_replica=concurrency / step_s,
         tokens_per_s_per_replica=sustained,
+        inter_token_ms=inter_token_s * 1000,
+        tp_comm_ms_per_step=inp.tp_comm_ms_per_step,
+        tp_comm_ms_per_prefill=inp.tp_comm_ms_per_prefill,
         prefill_ms=prefill_s * 1000,
         ttft_ms=ttft_s * 1000,
-        request_latency_ms=(ttft_s + inp.output_tokens * step_s) * 1000,
+        request_latency_ms=(ttft_s + inp.output_tokens * inter_token_s) * 1000,
     )
+
+
+def tensor_parallel_comm_ms(arch: ModelArchitecture, tokens: int, group: CollectiveInput, scale: float = 1.0) -> float:
+    """Milliseconds a forward pass over ``tokens`` spends in its tensor-parallel all-reduces.
+
+    Megatron-style tensor parallelism all-reduces each layer's activations twice (attention output, MLP output):
+    2 x layers all-reduces of tokens x hidden x 2 bytes (bf16 activations), each timed by the collective model on
+    ``group`` (its ranks and links; its ``message_bytes`` is replaced). ``scale`` stretches the layer count
+    for a model sized between the known architectures.
+
+    >>> h100_tp2 = CollectiveInput(message_bytes=1, nodes=1, gpus_per_node=2, nvlink_gbs_per_direction=450)
+    >>> round(tensor_parallel_comm_ms(LLAMA_3_70B, 1, h100_tp2), 2)  # one decode token: 160 latency-bound calls
+    1.28
+    """
+    require_int_at_least("tokens", tokens, 1)
+    require_positive("scale", scale)
+    size = tokens * arch.hidden_size * 2
+    one = expected_collective(group.model_copy(update={"message_bytes": size, "op": "all_reduce"}))
+    return 2 * arch.layers * scale * one.time_us / 1000
