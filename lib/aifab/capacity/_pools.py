@@ -51,7 +51,7 @@ from aifab.models import (
     training_time,
 )
 from aifab.models.collectives import BLACKWELL_NVLS_EFFICIENCY, EFA_INPUTS, IB_NETWORK_EFFICIENCY, MNNVL_INPUTS
-from aifab.models.nccl_regions import TunerPlatform, tuner_platform
+from aifab.models.nccl_regions import TunerPlatform, region_choice, tuner_platform
 
 from ._context import Context, Hardware, located
 from ._format import num
@@ -778,7 +778,9 @@ def _gpu_collectives(
         if nodes > 1 and nic is not None:
             wire += f", {per_node} rails x NIC {num(nic)} Gb/s / 8 x {num(net_eff)} / {num(oversub)}:1 oversubscription"
         picker = "NCCL's fastest algorithm by its tuner"
-        if "tuner_platform" in model_inputs and nodes > 2:
+        if shape.tuner is not None and region_choice(
+            shape.tuner, "all_reduce", _GIB, nodes=nodes, gpus_per_node=per_node, nvls=shape.nvls
+        ):
             picker = f"the algorithm aws-ofi-nccl's region tuner picks on {shape.tuner} beyond two nodes"
         explain["allreduce_busbw_gbs_1gib"] = (
             f"all-reduce of 1 GiB over {nodes * per_node:,} ranks, {picker}: "
