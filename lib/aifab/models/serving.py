@@ -213,12 +213,14 @@ class ServingCapacity(FrozenModel):
     decode_tokens_per_s_per_replica: float
     """Output tokens/s while decoding only (concurrency / decode step)."""
     tokens_per_s_per_replica: float
+    """Sustained output tokens/s, prefills included."""
     inter_token_ms: float
     """Time between a sequence's output tokens with the other sequences' prefills sharing the replica: batch /
     sustained tokens/s (what a benchmark measures as inter-token latency under load)."""
     tp_comm_ms_per_step: float
+    """Tensor-parallel all-reduce time in each decode step (included in ``decode_step_ms``)."""
     tp_comm_ms_per_prefill: float
-    """Sustained output tokens/s, prefills included."""
+    """Tensor-parallel all-reduce time in each prefill (included in ``prefill_ms``)."""
     prefill_ms: float
     ttft_ms: float
     request_latency_ms: float
