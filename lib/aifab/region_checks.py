@@ -91,13 +91,18 @@ def _offered(pool: ComputePool, name: str, site: Site, catalogue: Catalogue) -> 
             field="instance_type",
         )
         return
-    when = f"{age} days before the catalogue's {catalogue.as_of.isoformat()}" if age is not None else "undated"
+    when = (
+        f"{age} days before the catalogue's {catalogue.as_of.isoformat()}, older than its "
+        f"{catalogue.price_freshness_days}-day freshness window"
+        if age is not None
+        else "the list has no date"
+    )
     yield pool.problem(
         "instance-type-not-offered",
         f"{itype.name} was not offered in {site.region} (site {site.id!r}, partition {partition}) when the "
-        f"catalogue's list was taken ({when}, older than the {catalogue.price_freshness_days}-day freshness "
-        f"window); regions that offered it: {offered} (catalogue availability{cited}); check the region now "
-        "(aws ec2 describe-instance-type-offerings) or pick an instance type known to be offered here",
+        f"catalogue's list was taken ({when}); regions that offered it: {offered} (catalogue availability"
+        f"{cited}); check the region now (aws ec2 describe-instance-type-offerings) or pick an instance type "
+        "known to be offered here",
         severity="warning",
         field="instance_type",
     )

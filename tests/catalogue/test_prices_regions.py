@@ -275,3 +275,11 @@ def test_a_fresh_list_is_an_error(write_overrides: Callable[[str], Path]) -> Non
     )
     (message,) = _not_offered(_pool_in("eu-west-2", "g6e.48xlarge"), fresh)
     assert "g6e.48xlarge is not offered in eu-west-2" in message
+
+
+def test_an_undated_list_is_a_warning_that_says_so(write_overrides: Callable[[str], Path]) -> None:
+    undated = load_catalogue(write_overrides(COMMERCIAL_LIST.replace("as_of: 2026-11-01\n", "")))
+    design = _pool_in("eu-central-1", "p5.48xlarge")
+    assert _not_offered(design, undated) == []
+    (message,) = _warnings(design, undated)
+    assert "when the catalogue's list was taken (the list has no date)" in message
