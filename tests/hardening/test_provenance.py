@@ -173,3 +173,22 @@ def test_midnight_is_the_date_itself(tmp_path: Path) -> None:
     assert cat.price("p5.48xlarge", "eu-west-2")[1] == date(2026, 10, 1)
     assert type(cat.price("p5.48xlarge", "eu-west-2")[1]) is date
     assert cat.price("p5.48xlarge", "us-east-1")[1] == date(2026, 7, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # found by the fuzz run of the fresh-clone CI (2026-12-01): an unquoted 0 was exit 3
+        ("regions:\n  eu-west-2:\n    0: null\n", "regions.eu-west-2: expected a field name, got 0 (read as int)"),
+        ("instance_types:\n  p5.48xlarge:\n    true: 1\n", "got True (read as bool); quote it if it is meant as text"),
+        ("instance_types:\n  p5.48xlarge:\n    prices: {eu-west-2: 61.2}\n    1.5: x\n", "got 1.5 (read as float)"),
+    ],
+)
+def test_a_field_name_that_yaml_reads_as_a_number_is_located(tmp_path: Path, text: str, says: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    assert caught.value.line == 3 + text.count("prices") and says in str(caught.value), str(caught.value)
+    # and through the CLI: exit 2 with the file and line, never an internal error
+    result = CliRunner().invoke(cli, ["estimate", str(MINIMAL), "--catalogue", str(path)])
+    assert result.exit_code == 2 and f"{path}:" in result.output and "internal error" not in result.output

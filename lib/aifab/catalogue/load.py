@@ -183,6 +183,14 @@ def _override(
     lines: _Lines,
 ) -> CatalogueEntry:
     key_field = SECTIONS[section].key_field
+    for key in raw:
+        if not isinstance(key, str):  # YAML reads an unquoted 0, 1.5 or true as a number or a boolean
+            raise InputError(
+                f"expected a field name, got {key!r} (read as {type(key).__name__}); quote it if it is meant as text",
+                file=lines.file,
+                line=lines.line_of((section, name, key)),
+                field=f"{section}.{name}",
+            )
     for meta in _LOADER_ONLY:
         if meta in raw:
             raise InputError(
