@@ -7,16 +7,12 @@ ran NCCL 2.28.7 with that plugin loaded (its k8s/nccl_all_reduce_perf.yaml sets 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from aifab.models.collectives import EFA_INPUTS, CollectiveInput, expected_collective
 from aifab.models.nccl_regions import region_choice, tuner_platform
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_collectives_published import MIB, SWEEPS
+from .test_collectives_published import MIB, SWEEPS
 
 GIB = 2**30
 

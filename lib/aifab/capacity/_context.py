@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Scale-up links of NVSwitch systems with NVLink SHARP (NVLS): H100/H200 (NVLink 4), B200/GB200 (NVLink 5).
+NVLS_LINKS = frozenset({"nvlink4", "nvlink5"})
+
+
+def scale_up_link(options: EstimateOptions, acc: Accelerator) -> tuple[float, str]:
+    """GB/s per direction and name of the link between a node's accelerators (PCIe where the catalogue has none)."""
+    if acc.intra_node_gbs is not None:
+        return acc.intra_node_gbs / 2, acc.intra_node_link or "scale-up"
+    return options.pcie_gbs_per_direction, "pcie"
+
 
 @dataclass
 class Index:

@@ -53,7 +53,7 @@ from aifab.models import (
 from aifab.models.collectives import BLACKWELL_NVLS_EFFICIENCY, EFA_INPUTS, IB_NETWORK_EFFICIENCY, MNNVL_INPUTS
 from aifab.models.nccl_regions import TunerPlatform, region_choice, tuner_platform
 
-from ._context import Context, Hardware, located
+from ._context import NVLS_LINKS, Context, Hardware, located, scale_up_link
 from ._format import num
 from ._serving import at_concurrency, idle_gpus, serving_findings
 from ._storage import FSX, fsx_fix, throughput_gbs, throughput_how
@@ -70,8 +70,6 @@ from .results import (
 _GIB = 2**30
 PowerBasis = Literal["node-model-max", "instance-max", "estimate-from-tdp"]
 _FALLBACK_DTYPES: tuple[Precision, ...] = ("bf16", "fp16")
-# Scale-up links of NVSwitch systems with NVLink SHARP (NVLS): H100/H200 (NVLink 4), B200/GB200 (NVLink 5).
-_NVLS_LINKS = frozenset({"nvlink4", "nvlink5"})
 # Instance families whose EFA carries NCCL's LL and LL128 protocols (P5 and later); older ones run Simple.
 _EFA_LL_FAMILIES = ("p5", "p6")
 # Placements that put a pool's nodes in different racks or partitions, not one cluster placement group.
@@ -692,10 +690,7 @@ def _gpu_collectives(
     """The pool-wide all-reduce sweep and its 1 GiB bus bandwidth over NVLink (or PCIe) and the NICs."""
     o = ctx.options
     gpus = pool.node_count * hw.per_node
-    if acc.intra_node_gbs is not None:
-        scale_up, link = acc.intra_node_gbs / 2, acc.intra_node_link or "scale-up"
-    else:
-        scale_up, link = o.pcie_gbs_per_direction, "pcie"
+    scale_up, link = scale_up_link(o, acc)
     nic_rate = _nic_gbps_per_gpu(hw, fabric)
     nic, nic_how = nic_rate.gbps, nic_rate.how
     oversub = fabric.oversubscription if fabric is not None else 1.0
@@ -751,7 +746,7 @@ def _gpu_collectives(
             nic_gbps=nic,
             oversubscription=oversub,
             # NVLink SHARP: NVSwitch systems of NVLink 4 (Hopper) and later
-            nvls=link in _NVLS_LINKS and per_node > 1,
+            nvls=link in NVLS_LINKS and per_node > 1,
             sharp=fabric is not None and fabric.in_network_reduction,
             efa=efa,
             simple_only=efa and not ll_on_efa,

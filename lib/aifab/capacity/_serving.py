@@ -33,7 +33,7 @@ from aifab.models.serving import (
     tensor_parallel_comm_ms,
 )
 
-from ._context import Context, located
+from ._context import NVLS_LINKS, Context, located, scale_up_link
 from ._format import num
 from .results import ServingEstimate
 
@@ -108,11 +108,8 @@ def _tensor_parallel_group(ctx: Context, acc: Accelerator, n: int) -> tuple[Coll
     """The collective model's view of a replica's ``n`` accelerators in one node, and the link's name."""
     if n < 2:
         return None, ""
-    if acc.intra_node_gbs is not None:
-        scale_up, link = acc.intra_node_gbs / 2, acc.intra_node_link or "scale-up"
-    else:
-        scale_up, link = ctx.options.pcie_gbs_per_direction, "pcie"
-    nvls = link in ("nvlink4", "nvlink5")
+    scale_up, link = scale_up_link(ctx.options, acc)
+    nvls = link in NVLS_LINKS
     extra = {"nvls_efficiency": BLACKWELL_NVLS_EFFICIENCY} if link == "nvlink5" else {}
     group = CollectiveInput(
         message_bytes=1, nodes=1, gpus_per_node=n, nvlink_gbs_per_direction=scale_up, nvls=nvls, **extra
